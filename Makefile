@@ -1,0 +1,171 @@
+# riposte - a TCP/IP test-responder and stateful forger.
+#
+#   make                 build ./riposte
+#   make check           run every test (unit, golden, Scapy cross-check)
+#   make SAN=1 check     the same under ASan+UBSan
+#   make fuzz            build the libFuzzer targets (clang)
+#   make fuzz-run        run each fuzz target FUZZ_TIME seconds (default 60)
+#   make deps            install the Debian packages the project needs
+#   make install         honours PREFIX and DESTDIR
+#   V=1                  show the commands
+
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/sbin
+MANDIR ?= $(PREFIX)/share/man
+DESTDIR ?=
+
+PKG_CONFIG ?= pkg-config
+PKGS := libpcap
+PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null || echo -lpcap)
+
+WARN := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+	-Wformat=2 -Wwrite-strings -Wvla -Wpointer-arith -Wcast-qual \
+	-Wundef -Wnull-dereference -Wimplicit-fallthrough
+ifeq ($(CI),true)
+WARN += -Werror
+endif
+
+CFLAGS ?= -O2 -g
+CPPFLAGS += -D_GNU_SOURCE -Isrc
+ALL_CFLAGS := -std=c11 $(WARN) $(CFLAGS) $(PKG_CFLAGS) -MMD -MP
+
+ifeq ($(SAN),1)
+BUILD := build/san
+ALL_CFLAGS += -O1 -fno-omit-frame-pointer \
+	-fsanitize=address,undefined -fno-sanitize-recover=all
+LDFLAGS += -fsanitize=address,undefined -fno-sanitize-recover=all
+else
+BUILD := build/rel
+ALL_CFLAGS += -D_FORTIFY_SOURCE=3 -fstack-protector-strong -fPIE
+LDFLAGS += -pie -Wl,-z,relro,-z,now
+endif
+
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+endif
+
+LIB_SRC := $(filter-out src/main.c,$(wildcard src/*.c src/*/*.c))
+LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
+MAIN_OBJ := $(BUILD)/src/main.o
+LIB := $(BUILD)/libriposte.a
+
+UNIT_SRC := $(wildcard tests/unit/test_*.c)
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+CMOCKA_CFLAGS := $(shell $(PKG_CONFIG) --cflags cmocka 2>/dev/null)
+CMOCKA_LIBS := $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null || echo -lcmocka)
+
+FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BUILD := build/fuzz
+FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=$(FUZZ_BUILD)/%)
+FUZZ_LIB_OBJ := $(LIB_SRC:%.c=$(FUZZ_BUILD)/%.o)
+FUZZ_CC ?= clang
+FUZZ_FLAGS := -g -O1 -fno-omit-frame-pointer -fsanitize=fuzzer-no-link,address,undefined \
+	-fno-sanitize-recover=all
+FUZZ_TIME ?= 60
+
+.PHONY: all check unit golden scapy fuzz fuzz-run deps install clean \
+	golden-update format
+
+all: riposte
+
+riposte: $(BUILD)/riposte
+	$(Q)cp $< $@
+
+$(BUILD)/riposte: $(MAIN_OBJ) $(LIB)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(LDFLAGS) -o $@ $(MAIN_OBJ) $(LIB) $(PKG_LIBS)
+
+$(LIB): $(LIB_OBJ)
+	@echo "  AR      $@"
+	$(Q)rm -f $@ && $(AR) rcs $@ $^
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(@D)
+	@echo "  CC      $<"
+	$(Q)$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
+
+$(BUILD)/tests/%: tests/unit/%.c $(LIB)
+	@mkdir -p $(@D)
+	@echo "  CC      $<"
+	$(Q)$(CC) $(CPPFLAGS) -Itests/unit $(ALL_CFLAGS) $(CMOCKA_CFLAGS) \
+		-o $@ $< $(LDFLAGS) $(LIB) $(PKG_LIBS) $(CMOCKA_LIBS)
+
+# Every test that exists.  Each stage stops the run on failure.
+check: unit golden scapy
+
+unit: $(UNIT_BIN)
+	$(Q)set -e; for t in $(UNIT_BIN); do \
+		echo "== $$t"; (cd tests/unit && ../../$$t); done
+
+golden: riposte
+	$(Q)sh tests/golden/run.sh ./riposte
+
+golden-update: riposte
+	$(Q)sh tests/golden/run.sh ./riposte --update $(T)
+
+scapy: riposte $(BUILD)/tests/test_roundtrip
+	$(Q)sh tests/scapy/run.sh ./riposte $(BUILD)/tests/test_roundtrip
+
+fuzz: $(FUZZ_BIN)
+
+$(FUZZ_BUILD)/%.o: %.c
+	@mkdir -p $(@D)
+	@echo "  FUZZCC  $<"
+	$(Q)$(FUZZ_CC) $(CPPFLAGS) -std=c11 $(WARN) $(PKG_CFLAGS) $(FUZZ_FLAGS) -c -o $@ $<
+
+$(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_LIB_OBJ)
+	@mkdir -p $(@D)
+	@echo "  FUZZLD  $@"
+	$(Q)$(FUZZ_CC) $(CPPFLAGS) -std=c11 $(WARN) $(PKG_CFLAGS) $(FUZZ_FLAGS) \
+		-fsanitize=fuzzer -o $@ $< $(FUZZ_LIB_OBJ) $(PKG_LIBS)
+
+# Runs every target for FUZZ_TIME seconds on a copy of its seed corpus, then
+# replays the committed corpus (crashes found once stay there).
+fuzz-run: fuzz
+	$(Q)set -e; for f in $(FUZZ_BIN); do \
+		n=$${f##*/fuzz_}; seeds=tests/fuzz/corpus/$$n; \
+		work=$(FUZZ_BUILD)/corpus-$$n; mkdir -p $$work; \
+		echo "== $$f $(FUZZ_TIME)s"; \
+		$$f -max_total_time=$(FUZZ_TIME) -print_final_stats=1 \
+			-max_len=4096 $$work $$seeds 2>&1 | tail -n 12; \
+	done
+
+DEBIAN_PKGS := make gcc pkg-config libpcap-dev libev-dev libmnl-dev \
+	libnftnl-dev libcmocka-dev clang llvm python3 python3-scapy tcpdump \
+	iproute2 nftables
+
+deps:
+	$(Q)missing=""; \
+	for p in $(DEBIAN_PKGS); do \
+		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | \
+			grep -q 'install ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+		echo "installing:$$missing"; \
+		export DEBIAN_FRONTEND=noninteractive; \
+		apt-get update -qq && apt-get install -y -qq --no-install-recommends $$missing; \
+	fi; \
+	v=$$(clang --version | sed -n 's/.*clang version \([0-9]*\).*/\1/p' | head -n1); \
+	dpkg-query -W -f='$${Status}' libclang-rt-$$v-dev 2>/dev/null | \
+		grep -q 'install ok installed' || { \
+		export DEBIAN_FRONTEND=noninteractive; \
+		apt-get update -qq && apt-get install -y -qq --no-install-recommends libclang-rt-$$v-dev; }; \
+	echo "deps: all Debian packages present"
+
+install: riposte
+	install -d $(DESTDIR)$(BINDIR)
+	install -m 0755 riposte $(DESTDIR)$(BINDIR)/riposte
+	@set -e; for m in $(wildcard src/*.[1-8]); do \
+		s=$${m##*.}; install -d $(DESTDIR)$(MANDIR)/man$$s; \
+		install -m 0644 $$m $(DESTDIR)$(MANDIR)/man$$s/; done
+
+format:
+	clang-format -i $(wildcard src/*.[ch] src/*/*.[ch] tests/unit/*.[ch] tests/fuzz/*.c)
+
+clean:
+	rm -rf build riposte
+
+-include $(shell find build -name '*.d' 2>/dev/null)

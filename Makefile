@@ -27,7 +27,8 @@ WARN += -Werror
 endif
 
 CFLAGS ?= -O2 -g
-CPPFLAGS += -D_GNU_SOURCE -Isrc
+VERSION := 0.1.0
+CPPFLAGS += -D_GNU_SOURCE -Isrc -DRIPOSTE_VERSION=\"$(VERSION)\"
 ALL_CFLAGS := -std=c11 $(WARN) $(CFLAGS) $(PKG_CFLAGS) -MMD -MP
 
 ifeq ($(SAN),1)
@@ -71,8 +72,14 @@ FUZZ_TIME ?= 60
 
 all: riposte
 
-riposte: $(BUILD)/riposte
+# Always refreshed, so that ./riposte is the flavour (SAN=1 or not) last asked for.
+riposte: $(BUILD)/riposte FORCE
 	$(Q)cp $< $@
+
+FORCE:
+
+# Keep the fuzz build's objects: they are not intermediates to delete.
+.SECONDARY:
 
 $(BUILD)/riposte: $(MAIN_OBJ) $(LIB)
 	@echo "  LD      $@"

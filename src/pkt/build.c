@@ -164,13 +164,31 @@ static uint16_t l4_csum(const struct pkt *p, const uint8_t *seg, size_t len,
 	return pkt_csum_fold(pkt_csum_add(s, seg, len));
 }
 
+/* What no header can say: options past 40 bytes, an option past 255. */
+static bool buildable(const struct pkt *p)
+{
+	unsigned i;
+
+	if ((p->has & PKT_L_IP) && !(p->set & PKT_SET_IP_IHL) &&
+	    p->ip.options.len > 40)
+		return false;
+	if (!(p->has & PKT_L_TCP))
+		return true;
+	if (!(p->set & PKT_SET_TCP_DATAOFS) && pkt_tcp_options_len(&p->tcp) > 40)
+		return false;
+	for (i = 0; i < p->tcp.n_opt && i < PKT_TCP_OPT_MAX; i++)
+		if (p->tcp.opt[i].data.len > 253)
+			return false;
+	return true;
+}
+
 int pkt_build(const struct pkt *p, uint8_t *buf, size_t cap)
 {
 	struct pkt_wr w;
 	size_t l3 = 0, l4 = 0, end;
 	bool ip = p->has & PKT_L_IP, ip6 = p->has & PKT_L_IP6;
 
-	if (!(p->has & PKT_L_ETH))
+	if (!(p->has & PKT_L_ETH) || !buildable(p))
 		return -EINVAL;
 	pkt_wr_init(&w, buf, cap);
 	pkt_eth_build(&w, p);
@@ -209,6 +227,13 @@ int pkt_build(const struct pkt *p, uint8_t *buf, size_t cap)
 		return -ENOSPC;
 	if (!(ip || ip6))
 		return (int)w.off;
+
+	/* A length that does not fit its 16 bits cannot be computed. */
+	if (((p->has & PKT_L_UDP) && !(p->set & PKT_SET_UDP_LEN) &&
+	     end - l4 > 0xffff) ||
+	    (ip && !(p->set & PKT_SET_IP_LEN) && end - l3 > 0xffff) ||
+	    (ip6 && !(p->set & PKT_SET_IP6_PLEN) && end - l3 - 40 > 0xffff))
+		return -EINVAL;
 
 	/* Inside out: lengths first, then the checksums that cover them. */
 	if ((p->has & PKT_L_UDP) && !(p->set & PKT_SET_UDP_LEN) && !p->fragment)

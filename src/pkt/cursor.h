@@ -134,12 +134,14 @@ static inline void pkt_rd_skip(struct pkt_rd *r, size_t n)
  */
 static inline bool pkt_rd_sub(struct pkt_rd *r, size_t n, struct pkt_rd *sub)
 {
-	const uint8_t *q = pkt_rd_ptr(r, n);
+	bool ok = pkt_rd_need(r, n);
+	const uint8_t *q = ok ? r->p + r->off : NULL;
 
-	pkt_rd_init(sub, q, q ? n : 0);
-	if (!q)
-		sub->err = true;
-	return q != NULL;
+	if (ok)
+		r->off += n;
+	pkt_rd_init(sub, q, ok ? n : 0);
+	sub->err = !ok;
+	return ok;
 }
 
 /*
@@ -203,8 +205,11 @@ static inline void pkt_wr_be32(struct pkt_wr *w, uint32_t v)
 	w->off += 4;
 }
 
+/* Copies n bytes in; a NULL src with n > 0 fails the cursor. */
 static inline void pkt_wr_bytes(struct pkt_wr *w, const void *src, size_t n)
 {
+	if (n && !src)
+		w->err = true;
 	if (!pkt_wr_room(w, n))
 		return;
 	if (n)

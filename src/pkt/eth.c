@@ -55,8 +55,9 @@ enum pkt_verdict pkt_eth_parse(struct pkt_rd *r, struct pkt *p)
 	}
 	vlan_read(r, &second, first.type);
 	if (!pkt_rd_ok(r)) {
-		p->dot1q = first;
-		p->has |= PKT_L_DOT1Q;
+		/* The first tag announced a second: it is the outer one. */
+		p->dot1ad = first;
+		p->has |= PKT_L_DOT1AD;
 		return pkt_fail(p, r, PKT_TRUNCATED,
 				"truncated inner vlan tag");
 	}

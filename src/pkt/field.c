@@ -22,18 +22,6 @@
 
 #include "field.h"
 
-/*
- * Writes v into field f of p, and marks length and checksum fields as set
- * by the caller (PKT_SET_*) so that builders keep the value.  Returns false
- * when the value does not fit the field or the field does not apply to p
- * (icmp.gw of an echo request).  Byte-range values are not copied: p then
- * points at the caller's storage.
- *
- * Declared here until field.h carries it (see the note to the lead).
- */
-bool pkt_field_put(struct pkt *p, const struct pkt_field *f,
-		   const struct pkt_value *v);
-
 #define OFF(m) offsetof(struct pkt, m)
 #define SZ(m) sizeof(((struct pkt *)0)->m)
 

@@ -26,7 +26,11 @@ enum pkt_ftype {
 	PKT_F_IPFLAGS,  /* printed as Scapy's DF+MF */
 };
 
-/* A field's value: integers in u, addresses and byte ranges in b. */
+/*
+ * A field's value: integers in u, addresses and byte ranges in b.  For
+ * addresses b points into the value's own addr, so a copy of the struct
+ * must re-point b (or read addresses through addr).
+ */
 struct pkt_value {
 	uint64_t u;
 	struct pkt_bytes b;
@@ -57,6 +61,16 @@ const struct pkt_field *pkt_field_find(const char *name);
  */
 bool pkt_field_get(const struct pkt *p, const struct pkt_field *f,
 		   struct pkt_value *v);
+
+/*
+ * Writes v into field f of p, and marks length and checksum fields as set
+ * by the caller (PKT_SET_*) so that builders keep the value.  Returns false
+ * when the value does not fit the field or the field does not apply to p
+ * (icmp.gw of an echo request).  Byte-range values are not copied: p then
+ * points at the caller's storage.
+ */
+bool pkt_field_put(struct pkt *p, const struct pkt_field *f,
+		   const struct pkt_value *v);
 
 /* Every field, in the order `show -v` prints them; ends with name NULL. */
 extern const struct pkt_field pkt_fields[];

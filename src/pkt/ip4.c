@@ -82,8 +82,10 @@ enum pkt_verdict pkt_ip4_parse_hdr(struct pkt_rd *r, struct pkt *p,
 				"ip total length < header length");
 	ip->options.len = hlen - 20;
 	ip->options.p = pkt_rd_ptr(r, ip->options.len);
-	if (!pkt_rd_ok(r))
+	if (!ip->options.p) {
+		ip->options.len = 0; /* never a length without its bytes */
 		return pkt_fail(p, r, PKT_TRUNCATED, "truncated ip options");
+	}
 	why = pkt_ip4_options_check(ip->options.p, ip->options.len);
 	if (why)
 		return pkt_fail(p, r, PKT_MALFORMED, why);

@@ -145,9 +145,16 @@ enum pkt_verdict pkt_parse(struct pkt *p, const uint8_t *frame, size_t caplen)
 	switch (p->has & PKT_L_DOT1Q ? p->dot1q.type : p->eth.type) {
 	case PKT_ETHERTYPE_ARP:
 		v = pkt_arp_parse(&r, p);
-		if (v == PKT_OK && !pkt_arp_is_eth_ip4(&p->arp))
-			take_payload(&r, p); /* addresses of another kind */
-		else if (v == PKT_OK && pkt_rd_left(&r)) {
+		if (v == PKT_OK && !pkt_arp_is_eth_ip4(&p->arp)) {
+			/* Addresses of another kind are payload; then padding. */
+			size_t n = 2 * ((size_t)p->arp.hwlen + p->arp.plen);
+
+			if (n < pkt_rd_left(&r))
+				r.len = r.off + n;
+			take_payload(&r, p);
+			r.len = p->caplen;
+		}
+		if (v == PKT_OK && pkt_rd_left(&r)) {
 			/* What follows an ARP packet is Ethernet padding. */
 			p->padding.len = pkt_rd_left(&r);
 			p->padding.p = pkt_rd_ptr(&r, p->padding.len);
@@ -173,6 +180,15 @@ enum pkt_verdict pkt_parse(struct pkt *p, const uint8_t *frame, size_t caplen)
 	 */
 	l3_end = r.len;
 	v = parse_l4(&r, p, (p->has & PKT_L_IP) ? p->ip.proto : p->ip6.next);
+	if (v == PKT_TRUNCATED && !p->cut) {
+		/*
+		 * The frame goes on: it is the IP length that ends inside the
+		 * transport header, a contradiction rather than a short capture.
+		 */
+		p->verdict = v = PKT_MALFORMED;
+		p->reason = (p->has & PKT_L_IP) ? "ip length ends inside transport header"
+						: "ipv6 payload length ends inside transport header";
+	}
 	if (v == PKT_OK && p->cut) {
 		struct pkt_rd end = r;
 
@@ -182,6 +198,9 @@ enum pkt_verdict pkt_parse(struct pkt *p, const uint8_t *frame, size_t caplen)
 				     ? "ip total length past end of frame"
 				     : "ipv6 payload length past end of frame");
 	}
+	/* UDP may have narrowed the window below the IP datagram. */
+	if (r.len < l3_end)
+		l3_end = r.len;
 	if (l3_end < p->caplen) {
 		p->padding.p = frame + l3_end;
 		p->padding.len = p->caplen - l3_end;

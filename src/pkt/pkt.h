@@ -397,9 +397,11 @@ void pkt_quote_parse(struct pkt_rd *r, struct pkt *p, bool v6);
 
 /*
  * TCP option iterator.  Steps over one option per call: returns 1 and fills
- * o, 0 at the end of the area (after EOL, o is the EOL), or -1 with *why set
- * when an option has length 0 or 1, or runs past the area, or a known kind
- * has the wrong length.
+ * o (an EOL is returned, and ends the walk: what follows it is padding), 0
+ * at the end of the area, or -1 with *why set when an option has length 0
+ * or 1, lacks its length byte, or runs past the area.  A known kind with
+ * the wrong length is returned like an unknown one (the TCP parser leaves
+ * it undecoded, as Linux and Scapy do).
  */
 struct pkt_tcpopt_iter {
 	struct pkt_rd r;

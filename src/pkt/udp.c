@@ -15,6 +15,7 @@
 enum pkt_verdict pkt_udp_parse(struct pkt_rd *r, struct pkt *p)
 {
 	struct pkt_udp *u = &p->udp;
+	size_t left;
 
 	u->sport = pkt_rd_be16(r);
 	u->dport = pkt_rd_be16(r);
@@ -29,12 +30,20 @@ enum pkt_verdict pkt_udp_parse(struct pkt_rd *r, struct pkt *p)
 	 */
 	if (u->chksum == 0 && (p->has & PKT_L_IP))
 		p->set |= PKT_SET_UDP_CHKSUM;
-	if (p->fragment || p->cut)
-		return PKT_OK; /* the length covers bytes not here */
 	if (u->len < 8)
 		return pkt_fail(p, r, PKT_MALFORMED, "udp length < 8");
+	if (p->fragment || p->cut)
+		return PKT_OK; /* the length covers bytes not here */
+	left = pkt_rd_left(r);
 	if (!pkt_rd_narrow(r, (size_t)u->len - 8))
 		return pkt_fail(p, r, PKT_MALFORMED,
 				"udp length past end of datagram");
+	if (left > (size_t)u->len - 8)
+		/*
+		 * The IP payload goes on past the UDP length: those bytes are
+		 * padding, and a rebuild keeps the IP length that covers them.
+		 */
+		p->set |= (p->has & PKT_L_IP) ? PKT_SET_IP_LEN
+					      : PKT_SET_IP6_PLEN;
 	return PKT_OK;
 }

@@ -1,0 +1,201 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * engine.h - the compiled rule set and the per-frame decision.
+ *
+ *   frame -> pkt_parse -> dispatch (candidate rules by protocol and port)
+ *         -> first rule that matches, in file order -> limit -> action
+ *         -> replies built into the engine's buffers
+ *
+ * A struct ruleset is immutable once compiled and owns everything in one
+ * arena; a struct engine holds the mutable state (random source, rate
+ * limiters, counters) and borrows a ruleset, so a reload swaps rule sets
+ * between frames.
+ */
+#ifndef RIPOSTE_ENGINE_ENGINE_H
+#define RIPOSTE_ENGINE_ENGINE_H
+
+#include <pcap/pcap.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "lang/arena.h"
+#include "lang/ast.h"
+#include "lang/expr.h"
+#include "pkt/pkt.h"
+#include "template.h"
+
+enum crule_kind {
+	CRULE_FILTER, /* rule NAME { ... } */
+	CRULE_ARP,    /* host ... { arp on } */
+	CRULE_ND,
+	CRULE_PING,
+	CRULE_TCP, /* host ... { tcp PORTS policy } */
+	CRULE_UDP,
+};
+
+struct personality {
+	const char *name;
+	uint8_t ttl;
+	bool df;
+	enum { IPID_ZERO, IPID_INCREMENT, IPID_RANDOM } ipid;
+	uint16_t window; /* in the SYN-ACK */
+	uint16_t mss;
+	uint8_t wscale;
+	/* Builds the SYN-ACK's options from the peer's SYN. */
+	void (*synack_options)(struct pkt_tcp *out, const struct pkt_tcp *syn,
+			       uint32_t tsval, uint8_t store[40]);
+	const char *options_text; /* for `check` */
+};
+
+struct chost {
+	struct ast_pos pos;
+	const struct ast_addr *addrs;
+	size_t n_addrs;
+	uint8_t mac[6];
+	const struct personality *pers;
+	bool arp, nd, ping;
+};
+
+struct cassign {
+	const struct pkt_field *field;
+	struct expr *value;
+};
+
+struct crule {
+	unsigned index; /* file order; the lower wins */
+	const char *name;
+	struct ast_pos pos;
+	enum crule_kind kind;
+	/* CRULE_FILTER */
+	const char *filter; /* NULL: every frame */
+	struct bpf_program bpf;
+	enum ast_action action;
+	const struct ast_tmpl *ast_tmpl;
+	struct tmpl *tmpl;
+	struct cassign *assigns;
+	size_t n_assigns;
+	bool log;
+	uint32_t limit; /* per second; 0: none */
+	bool per_source;
+	/* host rules */
+	const struct chost *host;
+	enum ast_policy policy;
+	const struct ast_ports *ports;
+	const uint8_t *udp_reply;
+	size_t udp_reply_len;
+	bool service; /* tcp open with a service block (stateful engine) */
+};
+
+struct dispatch;
+
+struct ruleset {
+	struct arena arena;
+	const char *path;
+	uint64_t seed;
+	bool has_seed;
+	struct crule *rules;
+	size_t n_rules;
+	struct chost *hosts;
+	size_t n_hosts;
+	struct dispatch *dispatch;
+	char *capture_filter; /* union of what the rules can match */
+};
+
+/*
+ * Compiles a parsed file; every error goes to d.  Returns 0 and *out, or
+ * -EINVAL (nothing allocated survives) when d holds errors.
+ */
+int ruleset_compile(const struct ast_file *f, struct diag *d,
+		    struct ruleset **out);
+
+/* Reads, parses and compiles path; errors go to d. */
+int ruleset_load(const char *path, struct diag *d, struct ruleset **out);
+
+void ruleset_free(struct ruleset *rs);
+
+/* The personalities riposte knows; NULL for an unknown name. */
+const struct personality *personality_find(const char *name);
+
+/* Writes the firewall table the live engine installs, as nft -f text. */
+void ruleset_print_nft(const struct ruleset *rs, FILE *out, const char *iface);
+
+/* Writes the expanded rule list, one per line. */
+void ruleset_print_rules(const struct ruleset *rs, FILE *out);
+
+#define ENGINE_REPLIES_MAX 4
+#define ENGINE_FRAME_MAX 65600
+
+enum engine_drop {
+	DROP_NONE,
+	DROP_NO_RULE,	 /* nothing matched */
+	DROP_RULE,	 /* the rule said drop, or filtered */
+	DROP_LIMIT,	 /* over the rule's rate */
+	DROP_EVAL,	 /* a template could not be built for this frame */
+	DROP_MALFORMED,	 /* host rules answer only well-formed frames */
+	DROP_NOT_ANSWERED, /* matched, but nothing to say (an RST, an ACK) */
+	DROP_MULTICAST,	 /* never answer a broadcast or multicast source */
+	DROP__MAX,
+};
+
+struct engine_result {
+	const struct crule *rule; /* NULL: no rule matched */
+	bool log;
+	enum engine_drop drop;
+	const char *why; /* details for DROP_EVAL */
+	unsigned n;	 /* replies */
+	size_t len[ENGINE_REPLIES_MAX];
+	const uint8_t *frame[ENGINE_REPLIES_MAX]; /* valid until next call */
+	struct pkt req;
+};
+
+struct rl_bucket;
+
+struct engine {
+	const struct ruleset *rs;
+	uint64_t rng;
+	uint32_t ipid; /* IPID_INCREMENT personalities */
+	struct rl_bucket *buckets; /* one per rule */
+	size_t n_buckets;
+	struct rl_bucket *src_buckets; /* per-source, hashed */
+	uint64_t frames;
+	uint64_t replies;
+	uint64_t drops[DROP__MAX];
+	uint64_t *matched; /* per rule */
+	uint8_t out[ENGINE_REPLIES_MAX][ENGINE_FRAME_MAX];
+};
+
+/* Sets e up for rs with seed; -ENOMEM on failure. */
+int engine_init(struct engine *e, const struct ruleset *rs, uint64_t seed);
+void engine_cleanup(struct engine *e);
+
+/*
+ * Decides what to do with one frame captured at ts_us (microseconds since
+ * the epoch; the clock of `now`, limits and timestamps).  Fills res; its
+ * replies point into e and stay valid until the next call.
+ */
+void engine_handle(struct engine *e, const uint8_t *frame, size_t caplen,
+		   size_t wirelen, uint64_t ts_us, struct engine_result *res);
+
+const char *engine_drop_name(enum engine_drop d);
+
+/* Host behaviours (host.c): the answer of rule r to q, into out. */
+int host_answer(struct engine *e, const struct crule *r, const struct pkt *q,
+		uint64_t ts_us, struct engine_result *res);
+
+/* Does host rule r apply to q (address, protocol, port)? */
+bool host_match(const struct crule *r, const struct pkt *q);
+
+/* Dispatch (dispatch.c). */
+int dispatch_build(struct ruleset *rs);
+/*
+ * Calls match(rule) on the candidate rules for q in file order until one
+ * returns true; returns that rule or NULL.
+ */
+const struct crule *dispatch_find(const struct ruleset *rs,
+				  const struct pkt *q,
+				  bool (*match)(const struct crule *r,
+						const struct pkt *q, void *ctx),
+				  void *ctx);
+
+#endif

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cmd.h"
 #include "show.h"
 
 #ifndef RIPOSTE_VERSION
@@ -20,6 +21,8 @@ static const struct subcommand {
 	int (*run)(int argc, char *argv[]);
 	const char *summary;
 } subcommands[] = {
+	{ "check", check_main, "validate a rule file and say what it does" },
+	{ "replay", replay_main, "run the rules over a capture, offline" },
 	{ "show", show_main, "dissect the frames of a capture file" },
 };
 

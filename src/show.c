@@ -35,7 +35,7 @@ void show_usage(FILE *out)
 	      out);
 }
 
-static void print_stamp(FILE *out, unsigned long n, const struct timespec *ts)
+void show_print_stamp(FILE *out, unsigned long n, const struct timespec *ts)
 {
 	struct tm tm;
 	time_t t = ts->tv_sec;
@@ -67,7 +67,7 @@ static int show_file(const char *path, bool verbose)
 		pkt_parse(&p, fr.data, fr.caplen);
 		if (verbose && n > 1)
 			fputc('\n', stdout);
-		print_stamp(stdout, n, &fr.ts);
+		show_print_stamp(stdout, n, &fr.ts);
 		pkt_print_line(stdout, &p);
 		fputc('\n', stdout);
 		if (verbose)

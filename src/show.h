@@ -8,6 +8,7 @@
 #define RIPOSTE_SHOW_H
 
 #include <stdio.h>
+#include <time.h>
 
 /*
  * Runs the subcommand; argv[0] is "show".  Prints frames on standard
@@ -16,6 +17,9 @@
  * error), 1 when standard output could not be written.
  */
 int show_main(int argc, char *argv[]);
+
+/* Writes "   N HH:MM:SS.uuuuuu " (UTC), the start of every frame line. */
+void show_print_stamp(FILE *out, unsigned long n, const struct timespec *ts);
 
 /* Writes the subcommand's usage to out. */
 void show_usage(FILE *out);

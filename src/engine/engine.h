@@ -91,6 +91,7 @@ struct dispatch;
 
 struct ruleset {
 	struct arena arena;
+	struct arena ast_arena; /* the parsed file the rules point into */
 	const char *path;
 	uint64_t seed;
 	bool has_seed;
@@ -119,6 +120,12 @@ const struct personality *personality_find(const char *name);
 
 /* Writes the firewall table the live engine installs, as nft -f text. */
 void ruleset_print_nft(const struct ruleset *rs, FILE *out, const char *iface);
+
+/*
+ * The kernel capture filter, tcpdump syntax: the union of what the rules
+ * can match.  malloc'd; "" means every frame; NULL when out of memory.
+ */
+char *ruleset_capture_filter(const struct ruleset *rs);
 
 /* Writes the expanded rule list, one per line. */
 void ruleset_print_rules(const struct ruleset *rs, FILE *out);
@@ -187,6 +194,14 @@ int host_answer(struct engine *e, const struct crule *r, const struct pkt *q,
 bool host_match(const struct crule *r, const struct pkt *q);
 
 /* Dispatch (dispatch.c). */
+/*
+ * Reads a tcpdump filter's text conservatively: *proto and *port (-1 for
+ * any) are necessary conditions of every frame it matches; *exact says
+ * the filter is nothing more than them (so nftables can say it too).
+ */
+void dispatch_filter_key(const char *text, int *proto, int *port,
+			 bool *exact);
+
 int dispatch_build(struct ruleset *rs);
 /*
  * Calls match(rule) on the candidate rules for q in file order until one

@@ -193,7 +193,7 @@ static int parse_flags(const uint8_t *s, size_t len, bool tcp, uint64_t *out)
  * (addresses, MACs, flag letters) into the field's own form once.
  */
 static bool coerce(struct arena *a, struct diag *d, struct expr *x,
-		   enum pkt_ftype t, const char *name)
+		   enum pkt_ftype t, const char *name, unsigned bits)
 {
 	uint8_t *buf;
 
@@ -215,6 +215,12 @@ static bool coerce(struct arena *a, struct diag *d, struct expr *x,
 	case PKT_F_HEX:
 		if (x->type != EXPR_INT) {
 			diag_error(d, x->pos, "%s takes a number", name);
+			return false;
+		}
+		if (x->op == EXPR_CONST && bits && bits < 64 &&
+		    x->u >> bits) {
+			diag_error(d, x->pos, "%llu does not fit %s (%u bits)",
+				   (unsigned long long)x->u, name, bits);
 			return false;
 		}
 		return true;
@@ -355,7 +361,8 @@ static bool topt_compile(struct arena *a, struct diag *d,
 		o->v[0] = expr_compile(a, d, val);
 		o->n = 1;
 		return o->v[0] && coerce(a, d, o->v[0], PKT_F_UINT,
-					 optnames[i].name);
+					 optnames[i].name,
+					 o->kind == PKT_TCPOPT_MSS ? 16 : 8);
 	}
 	/* Timestamp (tsval, tsecr); SAck (l1, r1, ..., l4, r4). */
 	if (val->kind != AST_TUPLE || val->n == 0 ||
@@ -376,7 +383,7 @@ static bool topt_compile(struct arena *a, struct diag *d,
 			return false;
 		for (i = 0; i < val->n; i++) {
 			v[i] = expr_compile(a, d, val->items[i]);
-			if (!v[i] || !coerce(a, d, v[i], PKT_F_UINT, "SAck"))
+			if (!v[i] || !coerce(a, d, v[i], PKT_F_UINT, "SAck", 32))
 				return false;
 		}
 		o->n = val->n;
@@ -386,7 +393,8 @@ static bool topt_compile(struct arena *a, struct diag *d,
 	for (i = 0; i < val->n; i++) {
 		o->v[i] = expr_compile(a, d, val->items[i]);
 		if (!o->v[i] ||
-		    !coerce(a, d, o->v[i], PKT_F_UINT, optnames[i].name))
+		    !coerce(a, d, o->v[i], PKT_F_UINT, name->kind == AST_STR
+				    ? (const char *)name->str : "option", 32))
 			return false;
 	}
 	o->n = val->n;
@@ -429,7 +437,7 @@ static bool arg_compile(struct arena *a, struct diag *d,
 		t->kind = TARG_LLADDR;
 		t->value = expr_compile(a, d, arg->value);
 		return t->value &&
-		       coerce(a, d, t->value, PKT_F_MAC, "lladdr");
+		       coerce(a, d, t->value, PKT_F_MAC, "lladdr", 0);
 	}
 	/* Scapy puts an ICMPv6 echo's payload in "data". */
 	if (cls->id == TL_ICMP6 && strcmp(arg->name, "data") == 0)
@@ -451,7 +459,8 @@ static bool arg_compile(struct arena *a, struct diag *d,
 	    strcmp(name, "ip6.nh") == 0)
 		*type_given = true;
 	t->value = expr_compile(a, d, arg->value);
-	return t->value && coerce(a, d, t->value, t->field->type, name);
+	return t->value &&
+	       coerce(a, d, t->value, t->field->type, name, t->field->bits);
 }
 
 struct tmpl *tmpl_compile(struct arena *a, struct diag *d,
@@ -528,7 +537,8 @@ static const char *put_field(struct pkt *o, const struct pkt_field *f,
 	struct pkt_value pv;
 
 	memset(&pv, 0, sizeof(pv));
-	pv.u = v->u;
+	/* Runtime numbers wrap to the field: sequence arithmetic is mod 2^32. */
+	pv.u = f->bits && f->bits < 64 ? v->u & ((1ull << f->bits) - 1) : v->u;
 	pv.b.p = v->b;
 	pv.b.len = v->len;
 	if (v->b && v->len <= sizeof(pv.addr))

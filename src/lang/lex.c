@@ -255,6 +255,21 @@ void lex_word(struct lex *lx, struct lex_token *t)
 					  c == '.' || c == '/' || c == '-'))
 		advance(lx);
 	t->len = (size_t)(lx->src + lx->off - t->text);
+	c = peek(lx, 0);
+	if (t->len && (is_alpha(c) || is_digit(c))) {
+		/* "arp" starts with hex letters but is a name; "10.0.0.1x"
+		 * is one bad word, not a word and a name. */
+		if (is_alpha((unsigned char)t->text[0])) {
+			t->len = 0;
+			lx->off = (size_t)(t->text - lx->src);
+		} else {
+			while ((c = peek(lx, 0)) >= 0 &&
+			       (is_alpha(c) || is_digit(c) || c == ':' ||
+				c == '.' || c == '/' || c == '-'))
+				advance(lx);
+			t->len = (size_t)(lx->src + lx->off - t->text);
+		}
+	}
 	if (!t->len) {
 		lex_next(lx, t);
 		return;

@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * cmd.h - the subcommands (one file each) and what they share.
+ */
+#ifndef RIPOSTE_CMD_H
+#define RIPOSTE_CMD_H
+
+#include <stdio.h>
+
+struct ruleset;
+
+int check_main(int argc, char *argv[]);
+void check_usage(FILE *out);
+int replay_main(int argc, char *argv[]);
+void replay_usage(FILE *out);
+
+/* Loads a rule file, printing every error on stderr; NULL then. */
+struct ruleset *cmd_load_rules(const char *cmd, const char *path);
+
+/* Prints "riposte: CMD: " + fmt(arg) and the usage; returns 2. */
+int cmd_usage_error(const char *cmd, void (*usage)(FILE *), const char *fmt,
+		    ...) __attribute__((format(printf, 3, 4)));
+
+#endif

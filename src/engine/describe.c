@@ -1,0 +1,293 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * describe.c - a compiled rule set in words: the expanded rule list, the
+ * kernel capture filter (the union of what the rules can match) and the
+ * nftables tables the live engine installs, as `nft -f` text.
+ */
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine.h"
+
+static void print_addr(FILE *out, const struct ast_addr *a)
+{
+	char s[INET6_ADDRSTRLEN];
+
+	if (!inet_ntop(a->family, a->a, s, sizeof(s)))
+		strcpy(s, "?");
+	fputs(s, out);
+}
+
+static void print_ports(FILE *out, const struct ast_ports *p)
+{
+	size_t i;
+
+	if (!p || p->any) {
+		fputc('*', out);
+		return;
+	}
+	for (i = 0; i < p->n_ranges; i++) {
+		fprintf(out, "%s%u", i ? "," : "", p->ranges[i].lo);
+		if (p->ranges[i].hi != p->ranges[i].lo)
+			fprintf(out, "-%u", p->ranges[i].hi);
+	}
+}
+
+static void print_host(FILE *out, const struct chost *h)
+{
+	size_t i;
+
+	fputs("host ", out);
+	for (i = 0; i < h->n_addrs; i++) {
+		if (i)
+			fputc(',', out);
+		print_addr(out, &h->addrs[i]);
+	}
+}
+
+void ruleset_print_rules(const struct ruleset *rs, FILE *out)
+{
+	static const char *const pol[] = { "open", "closed", "filtered",
+					   "tarpit" };
+	size_t i, j;
+
+	for (i = 0; i < rs->n_rules; i++) {
+		const struct crule *r = &rs->rules[i];
+
+		fprintf(out, "%4zu  ", i + 1);
+		if (r->kind == CRULE_FILTER) {
+			fprintf(out, "rule %s (line %u): ", r->name, r->pos.line);
+			if (r->filter)
+				fprintf(out, "match \"%s\"", r->filter);
+			else
+				fputs("match every frame", out);
+			switch (r->action) {
+			case AST_ACT_REPLY:
+			case AST_ACT_SEND:
+				fprintf(out, ", %s ",
+					r->action == AST_ACT_REPLY ? "reply"
+								   : "send");
+				tmpl_print(out, r->ast_tmpl);
+				break;
+			case AST_ACT_FORWARD:
+				fputs(", forward ", out);
+				for (j = 0; j < r->n_assigns; j++)
+					fprintf(out, "%s%s", j ? ", " : "",
+						r->assigns[j].field->name);
+				break;
+			case AST_ACT_DROP:
+				fputs(", drop", out);
+				break;
+			case AST_ACT_NONE:
+				break;
+			}
+			if (r->log)
+				fputs(", log", out);
+			if (r->limit)
+				fprintf(out, ", limit %u/s%s", r->limit,
+					r->per_source ? " per source" : "");
+			fputc('\n', out);
+			continue;
+		}
+		print_host(out, r->host);
+		fprintf(out, " (line %u): ", r->pos.line);
+		switch (r->kind) {
+		case CRULE_ARP:
+			fprintf(out, "arp: answer who-has with %02x:%02x:%02x:"
+				     "%02x:%02x:%02x",
+				r->host->mac[0], r->host->mac[1],
+				r->host->mac[2], r->host->mac[3],
+				r->host->mac[4], r->host->mac[5]);
+			break;
+		case CRULE_ND:
+			fputs("nd: answer neighbour solicitations", out);
+			break;
+		case CRULE_PING:
+			fputs("ping: echo replies", out);
+			break;
+		case CRULE_TCP:
+		case CRULE_UDP:
+			fprintf(out, "%s ", r->kind == CRULE_TCP ? "tcp" : "udp");
+			print_ports(out, r->ports);
+			fprintf(out, " %s", pol[r->policy]);
+			if (!r->ports)
+				fputs(" (default)", out);
+			if (r->kind == CRULE_TCP && (r->policy == AST_OPEN ||
+						     r->policy == AST_TARPIT))
+				fprintf(out, ", personality %s: ttl %u, "
+					     "window %u, options %s",
+					r->host->pers->name, r->host->pers->ttl,
+					r->policy == AST_TARPIT
+						? 0
+						: r->host->pers->window,
+					r->host->pers->options_text);
+			if (r->service)
+				fputs(", service (stateful engine)", out);
+			if (r->udp_reply)
+				fprintf(out, ", reply %zu bytes",
+					r->udp_reply_len);
+			break;
+		case CRULE_FILTER:
+			break;
+		}
+		fputc('\n', out);
+	}
+}
+
+/*
+ * The kernel filter: every rule's match, or what a host claims (its
+ * addresses, ARP and ICMPv6 for neighbour discovery).  A rule without a
+ * match needs every frame: the filter is then empty.  Returns a malloc'd
+ * string, "" for every frame, or NULL on allocation failure.
+ */
+char *ruleset_capture_filter(const struct ruleset *rs)
+{
+	char *buf = NULL;
+	size_t len = 0, i, j;
+	FILE *f = open_memstream(&buf, &len);
+	bool any = false, arp = false, icmp6 = false;
+
+	if (!f)
+		return NULL;
+	for (i = 0; i < rs->n_rules; i++) {
+		const struct crule *r = &rs->rules[i];
+
+		if (r->kind == CRULE_FILTER && !r->filter) {
+			fclose(f);
+			free(buf);
+			return strdup("");
+		}
+		if (r->kind == CRULE_FILTER) {
+			fprintf(f, "%s(%s)", any ? " or " : "", r->filter);
+			any = true;
+		}
+		arp |= r->kind == CRULE_ARP;
+		icmp6 |= r->kind == CRULE_ND;
+	}
+	if (arp) {
+		fprintf(f, "%sarp", any ? " or " : "");
+		any = true;
+	}
+	if (icmp6) {
+		fprintf(f, "%sicmp6", any ? " or " : "");
+		any = true;
+	}
+	for (i = 0; i < rs->n_hosts; i++)
+		for (j = 0; j < rs->hosts[i].n_addrs; j++) {
+			fprintf(f, "%sdst host ", any ? " or " : "");
+			print_addr(f, &rs->hosts[i].addrs[j]);
+			any = true;
+		}
+	if (!any)
+		fputs("less 1", f); /* no rule: capture nothing */
+	if (fclose(f) != 0) {
+		free(buf);
+		return NULL;
+	}
+	return buf;
+}
+
+/* What the netdev ingress chain drops for one rule, or NULL. */
+static void nft_rule(FILE *out, const struct crule *r, const struct ruleset *rs)
+{
+	(void)rs;
+	if (r->kind != CRULE_FILTER)
+		return;
+	if (r->action == AST_ACT_NONE) {
+		fprintf(out, "\t\t# rule %s: log only, the kernel keeps these "
+			     "frames\n",
+			r->name);
+		return;
+	}
+	int proto = -1, port = -1;
+	bool exact = false;
+	static const char *const l4[] = { [1] = "icmp", [6] = "tcp",
+					  [17] = "udp", [58] = "icmpv6" };
+
+	if (r->filter)
+		dispatch_filter_key(r->filter, &proto, &port, &exact);
+	fprintf(out, "\t\t# rule %s: \"%s\"\n", r->name,
+		r->filter ? r->filter : "every frame");
+	if (!exact || proto < 0 || proto > 58 || !l4[proto]) {
+		fprintf(out, "\t\t#   not expressible in nftables: the kernel "
+			     "still sees these frames\n");
+		return;
+	}
+	if (port >= 0)
+		fprintf(out, "\t\t%s dport %d drop\n", l4[proto], port);
+	else
+		fprintf(out, "\t\tmeta l4proto %s drop\n", l4[proto]);
+}
+
+void ruleset_print_nft(const struct ruleset *rs, FILE *out, const char *iface)
+{
+	size_t i, j;
+
+	fprintf(out,
+		"table netdev riposte {\n"
+		"\tflags owner\n"
+		"\tchain ingress {\n"
+		"\t\ttype filter hook ingress device \"%s\" priority -500; "
+		"policy accept;\n",
+		iface);
+	for (i = 0; i < rs->n_hosts; i++) {
+		const struct chost *h = &rs->hosts[i];
+
+		fprintf(out, "\t\t# ");
+		print_host(out, h);
+		fprintf(out, " (line %u)\n", h->pos.line);
+		for (j = 0; j < h->n_addrs; j++) {
+			const struct ast_addr *a = &h->addrs[j];
+
+			if (a->family == AF_INET) {
+				fputs("\t\tip daddr ", out);
+				print_addr(out, a);
+				fputs(" drop\n", out);
+				if (h->arp) {
+					fputs("\t\tarp operation request arp "
+					      "daddr ip ",
+					      out);
+					print_addr(out, a);
+					fputs(" drop\n", out);
+				}
+			} else {
+				fputs("\t\tip6 daddr ", out);
+				print_addr(out, a);
+				fputs(" drop\n", out);
+			}
+		}
+	}
+	for (i = 0; i < rs->n_rules; i++)
+		nft_rule(out, &rs->rules[i], rs);
+	fputs("\t}\n}\n", out);
+	fputs("table inet riposte {\n"
+	      "\tflags owner\n"
+	      "\tchain output {\n"
+	      "\t\ttype filter hook output priority 0; policy accept;\n",
+	      out);
+	for (i = 0; i < rs->n_hosts; i++) {
+		const struct chost *h = &rs->hosts[i];
+
+		for (j = 0; j < h->n_addrs; j++) {
+			const struct ast_addr *a = &h->addrs[j];
+			const char *ip = a->family == AF_INET ? "ip" : "ip6";
+
+			fprintf(out, "\t\t%s saddr ", ip);
+			print_addr(out, a);
+			fputs(" tcp flags & rst == rst drop\n", out);
+			fprintf(out, "\t\t%s saddr ", ip);
+			print_addr(out, a);
+			if (a->family == AF_INET)
+				fputs(" icmp type destination-unreachable "
+				      "icmp code port-unreachable drop\n",
+				      out);
+			else
+				fputs(" icmpv6 type destination-unreachable "
+				      "icmpv6 code port-unreachable drop\n",
+				      out);
+		}
+	}
+	fputs("\t}\n}\n", out);
+}

@@ -1,0 +1,315 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * dispatch.c - which rules can match a frame, without trying them all.
+ *
+ * Each rule gets a key when one can be proved: (protocol, destination
+ * port), or just the protocol, or none.  Host rules know theirs; for a
+ * tcpdump filter the key comes from a conservative reading of its text:
+ * only a pure conjunction ("A and B and ...", no or/not/parentheses
+ * outside [...]) is read, and only the conjuncts "tcp", "udp", "icmp",
+ * "icmp6", "tcp dst port N", "udp dst port N" are used.  A key is a
+ * necessary condition; the filter still decides.  A frame's candidates
+ * are three sorted lists (no key, its protocol, its protocol and port),
+ * walked merged in file order, so the first match still wins.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine.h"
+
+struct idx_list {
+	unsigned *v;
+	size_t n, cap;
+};
+
+struct port_slot {
+	uint32_t key; /* proto << 16 | port, + 1; 0: empty */
+	struct idx_list l;
+};
+
+struct dispatch {
+	struct idx_list generic;
+	struct idx_list proto[256];
+	struct port_slot *slots;
+	size_t n_slots; /* a power of two */
+};
+
+static int list_add(struct arena *a, struct idx_list *l, unsigned idx)
+{
+	unsigned *v;
+
+	if (l->n && l->v[l->n - 1] == idx)
+		return 0;
+	v = arena_push(a, (void **)&l->v, &l->n, &l->cap, sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	*v = idx;
+	return 0;
+}
+
+static uint32_t hash32(uint32_t x)
+{
+	x ^= x >> 16;
+	x *= 0x7feb352d;
+	x ^= x >> 15;
+	x *= 0x846ca68b;
+	return x ^ (x >> 16);
+}
+
+static struct port_slot *slot_find(const struct dispatch *ds, uint32_t key,
+				   bool insert)
+{
+	size_t i, mask = ds->n_slots - 1;
+
+	for (i = hash32(key) & mask;; i = (i + 1) & mask) {
+		struct port_slot *s = &ds->slots[i];
+
+		if (s->key == key + 1)
+			return s;
+		if (!s->key) {
+			if (!insert)
+				return NULL;
+			s->key = key + 1;
+			return s;
+		}
+	}
+}
+
+/* Reads one decimal number that is the whole token. */
+static int read_port(const char *t, size_t n)
+{
+	long v = 0;
+	size_t i;
+
+	if (!n || n > 5)
+		return -1;
+	for (i = 0; i < n; i++) {
+		if (!isdigit((unsigned char)t[i]))
+			return -1;
+		v = v * 10 + (t[i] - '0');
+	}
+	return v <= 65535 ? (int)v : -1;
+}
+
+#define TOK_MAX 64
+
+void dispatch_filter_key(const char *text, int *proto, int *port,
+			 bool *exact)
+{
+	const char *tok[TOK_MAX];
+	size_t len[TOK_MAX], n = 0, i, start;
+	const char *s = text;
+	int depth = 0;
+
+	*proto = -1;
+	*port = -1;
+	*exact = false;
+	/* Tokens outside brackets; give up on anything but a conjunction. */
+	while (*s) {
+		const char *b;
+
+		if (*s == '[') {
+			depth++;
+			s++;
+			continue;
+		}
+		if (*s == ']') {
+			depth--;
+			s++;
+			continue;
+		}
+		if (depth || isspace((unsigned char)*s)) {
+			s++;
+			continue;
+		}
+		b = s;
+		while (*s && !isspace((unsigned char)*s) && *s != '[')
+			s++;
+		if (n == TOK_MAX)
+			return;
+		tok[n] = b;
+		len[n++] = (size_t)(s - b);
+	}
+	if (depth)
+		return;
+	for (i = 0; i < n; i++) {
+		if ((len[i] == 2 && !memcmp(tok[i], "or", 2)) ||
+		    (len[i] == 3 && !memcmp(tok[i], "not", 3)) ||
+		    memchr(tok[i], '|', len[i]) || memchr(tok[i], '(', len[i]) ||
+		    memchr(tok[i], ')', len[i]) ||
+		    (tok[i][0] == '!' && !(len[i] == 2 && tok[i][1] == '=')))
+			return;
+	}
+	*exact = n > 0;
+	for (start = 0; start <= n; start = i + 1) {
+		size_t m;
+
+		for (i = start; i < n; i++)
+			if ((len[i] == 3 && !memcmp(tok[i], "and", 3)) ||
+			    (len[i] == 2 && !memcmp(tok[i], "&&", 2)))
+				break;
+		m = i - start;
+#define IS(k, w) (len[start + (k)] == strlen(w) && !memcmp(tok[start + (k)], w, strlen(w)))
+		if (m == 1 && (IS(0, "tcp") || IS(0, "udp") || IS(0, "icmp") ||
+			       IS(0, "icmp6"))) {
+			*proto = IS(0, "tcp") ? 6 : IS(0, "udp") ? 17
+						: IS(0, "icmp") ? 1 : 58;
+		} else if (m == 4 && (IS(0, "tcp") || IS(0, "udp")) &&
+			   IS(1, "dst") && IS(2, "port")) {
+			int p = read_port(tok[start + 3], len[start + 3]);
+
+			if (p >= 0) {
+				*proto = IS(0, "tcp") ? 6 : 17;
+				*port = p;
+			} else {
+				*exact = false;
+			}
+		} else {
+			*exact = false;
+		}
+#undef IS
+	}
+	if (*proto < 0)
+		*port = -1;
+	/* Brackets (tcp[13] & 2 ...) were skipped: then it is not exact. */
+	if (strchr(text, '['))
+		*exact = false;
+}
+
+static int add_keyed(struct ruleset *rs, const struct crule *r, int proto,
+		     int port)
+{
+	struct dispatch *ds = rs->dispatch;
+	struct port_slot *s;
+
+	if (proto < 0)
+		return list_add(&rs->arena, &ds->generic, r->index);
+	if (port < 0)
+		return list_add(&rs->arena, &ds->proto[proto], r->index);
+	s = slot_find(ds, (uint32_t)proto << 16 | (uint32_t)port, true);
+	return list_add(&rs->arena, &s->l, r->index);
+}
+
+int dispatch_build(struct ruleset *rs)
+{
+	struct dispatch *ds;
+	size_t i, want = 16;
+	int rc = 0;
+
+	while (want < 2 * rs->n_rules + 16)
+		want *= 2;
+	ds = arena_alloc(&rs->arena, sizeof(*ds));
+	if (!ds)
+		return -ENOMEM;
+	ds->slots = arena_calloc(&rs->arena, want, sizeof(*ds->slots));
+	if (!ds->slots)
+		return -ENOMEM;
+	ds->n_slots = want;
+	rs->dispatch = ds;
+	for (i = 0; i < rs->n_rules && !rc; i++) {
+		const struct crule *r = &rs->rules[i];
+		int proto, port;
+		bool exact;
+		const struct ast_ports *p = r->ports;
+
+		switch (r->kind) {
+		case CRULE_FILTER:
+			dispatch_filter_key(r->filter ? r->filter : "", &proto,
+					    &port, &exact);
+			rc = add_keyed(rs, r, proto, port);
+			break;
+		case CRULE_ARP:
+			rc = add_keyed(rs, r, -1, -1);
+			break;
+		case CRULE_ND:
+			rc = add_keyed(rs, r, 58, -1);
+			break;
+		case CRULE_PING:
+			rc = add_keyed(rs, r, 1, -1);
+			if (!rc)
+				rc = add_keyed(rs, r, 58, -1);
+			break;
+		case CRULE_TCP:
+		case CRULE_UDP:
+			proto = r->kind == CRULE_TCP ? 6 : 17;
+			if (p && !p->any && p->n_ranges == 1 &&
+			    p->ranges[0].lo == p->ranges[0].hi)
+				rc = add_keyed(rs, r, proto, p->ranges[0].lo);
+			else if (p && !p->any && p->n_ranges <= 16) {
+				size_t k;
+				unsigned span = 0;
+
+				for (k = 0; k < p->n_ranges; k++)
+					span += p->ranges[k].hi -
+						p->ranges[k].lo + 1u;
+				if (span > 64) {
+					rc = add_keyed(rs, r, proto, -1);
+					break;
+				}
+				for (k = 0; k < p->n_ranges && !rc; k++)
+					for (port = p->ranges[k].lo;
+					     port <= p->ranges[k].hi && !rc;
+					     port++)
+						rc = add_keyed(rs, r, proto,
+							       port);
+			} else {
+				rc = add_keyed(rs, r, proto, -1);
+			}
+			break;
+		}
+	}
+	return rc;
+}
+
+const struct crule *dispatch_find(const struct ruleset *rs,
+				  const struct pkt *q,
+				  bool (*match)(const struct crule *r,
+						const struct pkt *q, void *ctx),
+				  void *ctx)
+{
+	const struct dispatch *ds = rs->dispatch;
+	const struct idx_list *l[3];
+	size_t at[3] = { 0, 0, 0 }, n = 0, k;
+	int proto = -1, dport = -1;
+	unsigned last = ~0u;
+
+	l[n++] = &ds->generic;
+	if (q->has & (PKT_L_IP | PKT_L_IP6))
+		proto = (q->has & PKT_L_IP) ? q->ip.proto : q->ip6.next;
+	if (proto >= 0) {
+		/* libpcap's "tcp" matches later fragments too; ports do not. */
+		l[n++] = &ds->proto[proto];
+		if (q->has & PKT_L_TCP)
+			dport = q->tcp.dport;
+		else if (q->has & PKT_L_UDP)
+			dport = q->udp.dport;
+		if (dport >= 0) {
+			const struct port_slot *s = slot_find(
+				ds, (uint32_t)proto << 16 | (uint32_t)dport,
+				false);
+
+			if (s)
+				l[n++] = &s->l;
+		}
+	}
+	for (;;) {
+		unsigned best = ~0u;
+		size_t bi = 0;
+
+		for (k = 0; k < n; k++)
+			if (at[k] < l[k]->n && l[k]->v[at[k]] < best) {
+				best = l[k]->v[at[k]];
+				bi = k;
+			}
+		if (best == ~0u)
+			return NULL;
+		at[bi]++;
+		if (best == last)
+			continue;
+		last = best;
+		if (match(&rs->rules[best], q, ctx))
+			return &rs->rules[best];
+	}
+}

@@ -1,0 +1,260 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * engine.c - the per-frame decision: dissect, find the first rule that
+ * matches, apply its limit and action, build the replies.  Nothing here
+ * allocates per frame; time comes from the frame, so a replay is
+ * deterministic.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine.h"
+
+/* Token bucket: tokens in millionths, refilled at rate per second. */
+struct rl_bucket {
+	uint64_t tokens;
+	uint64_t last_us;
+	uint32_t rule; /* per-source slots: whose, + 1; 0 empty */
+	uint8_t src[16];
+};
+
+#define RL_SOURCES 4096 /* per-source slots, shared by every rule */
+
+static const char *const drop_names[DROP__MAX] = {
+	[DROP_NONE] = "none",
+	[DROP_NO_RULE] = "no rule",
+	[DROP_RULE] = "dropped by rule",
+	[DROP_LIMIT] = "over limit",
+	[DROP_EVAL] = "cannot build reply",
+	[DROP_MALFORMED] = "malformed",
+	[DROP_NOT_ANSWERED] = "nothing to answer",
+	[DROP_MULTICAST] = "multicast source",
+};
+
+const char *engine_drop_name(enum engine_drop d)
+{
+	return d < DROP__MAX ? drop_names[d] : "?";
+}
+
+int engine_init(struct engine *e, const struct ruleset *rs, uint64_t seed)
+{
+	size_t n = rs->n_rules ? rs->n_rules : 1;
+
+	memset(e, 0, offsetof(struct engine, out));
+	e->rs = rs;
+	e->rng = seed;
+	e->ipid = (uint32_t)expr_random(&e->rng) & 0xffff;
+	e->buckets = calloc(n, sizeof(*e->buckets));
+	e->src_buckets = calloc(RL_SOURCES, sizeof(*e->src_buckets));
+	e->matched = calloc(n, sizeof(*e->matched));
+	e->n_buckets = n;
+	if (!e->buckets || !e->src_buckets || !e->matched) {
+		engine_cleanup(e);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+void engine_cleanup(struct engine *e)
+{
+	free(e->buckets);
+	free(e->src_buckets);
+	free(e->matched);
+	e->buckets = e->src_buckets = NULL;
+	e->matched = NULL;
+}
+
+static bool bucket_take(struct rl_bucket *b, uint32_t rate, uint64_t now_us)
+{
+	uint64_t cap = (uint64_t)rate * 1000000u; /* a burst of one second */
+
+	if (!b->last_us && !b->tokens) {
+		b->tokens = cap;
+		b->last_us = now_us;
+	}
+	if (now_us > b->last_us) {
+		uint64_t add = (now_us - b->last_us) * rate;
+
+		b->tokens = cap - b->tokens < add ? cap : b->tokens + add;
+		b->last_us = now_us;
+	}
+	if (b->tokens < 1000000u)
+		return false;
+	b->tokens -= 1000000u;
+	return true;
+}
+
+static bool limit_ok(struct engine *e, const struct crule *r,
+		     const struct pkt *q, uint64_t now_us)
+{
+	uint8_t src[16] = { 0 };
+	uint32_t h = 2166136261u;
+	struct rl_bucket *b;
+	size_t i;
+
+	if (!r->limit)
+		return true;
+	if (!r->per_source)
+		return bucket_take(&e->buckets[r->index], r->limit, now_us);
+	if (q->has & PKT_L_IP)
+		memcpy(src, q->ip.src, 4);
+	else if (q->has & PKT_L_IP6)
+		memcpy(src, q->ip6.src, 16);
+	else if (q->has & PKT_L_ARP)
+		memcpy(src, q->arp.psrc, 4);
+	else
+		memcpy(src, q->eth.src, 6);
+	for (i = 0; i < 16; i++)
+		h = (h ^ src[i]) * 16777619u;
+	h = (h ^ r->index) * 16777619u;
+	b = &e->src_buckets[h % RL_SOURCES];
+	if (b->rule != r->index + 1 || memcmp(b->src, src, 16) != 0) {
+		/*
+		 * A new source takes the slot: a full bucket, so a collision
+		 * can only be lenient, and memory stays bounded.
+		 */
+		memset(b, 0, sizeof(*b));
+		b->rule = r->index + 1;
+		memcpy(b->src, src, 16);
+	}
+	return bucket_take(b, r->limit, now_us);
+}
+
+struct match_ctx {
+	const uint8_t *frame;
+	struct pcap_pkthdr hdr;
+};
+
+static bool rule_matches(const struct crule *r, const struct pkt *q,
+			 void *arg)
+{
+	struct match_ctx *m = arg;
+
+	if (r->kind != CRULE_FILTER)
+		return host_match(r, q);
+	if (!r->filter)
+		return true;
+	return pcap_offline_filter(&r->bpf, &m->hdr, m->frame) != 0;
+}
+
+static void forward(struct engine *e, const struct crule *r,
+		    const struct pkt *q, const struct expr_env *env,
+		    struct engine_result *res)
+{
+	struct pkt o = *q;
+	struct expr_val v;
+	struct pkt_value pv;
+	size_t i;
+	int n;
+
+	for (i = 0; i < r->n_assigns; i++) {
+		const struct cassign *a = &r->assigns[i];
+
+		res->why = expr_eval(a->value, env, &v);
+		if (res->why) {
+			res->drop = DROP_EVAL;
+			return;
+		}
+		memset(&pv, 0, sizeof(pv));
+		/* Numbers wrap to the field: ip.ttl - 1 of 0 is 255, as in C. */
+		pv.u = a->field->bits && a->field->bits < 64
+			       ? v.u & ((1ull << a->field->bits) - 1)
+			       : v.u;
+		pv.b.p = v.b;
+		pv.b.len = v.len;
+		if (v.b && v.len <= sizeof(pv.addr))
+			memcpy(pv.addr, v.b, v.len);
+		if (!(o.has & a->field->layer) || !pkt_field_put(&o, a->field, &pv)) {
+			res->drop = DROP_EVAL;
+			res->why = "a rewritten value does not fit its field";
+			return;
+		}
+	}
+	/*
+	 * pkt_build recomputes every length and checksum, except those the
+	 * parse kept (a zero UDP checksum) and those an assignment set.
+	 */
+	n = pkt_build(&o, e->out[0], ENGINE_FRAME_MAX);
+	if (n < 0) {
+		res->drop = DROP_EVAL;
+		res->why = "the rewritten frame cannot be built";
+		return;
+	}
+	res->frame[0] = e->out[0];
+	res->len[0] = (size_t)n;
+	res->n = 1;
+}
+
+void engine_handle(struct engine *e, const uint8_t *frame, size_t caplen,
+		   size_t wirelen, uint64_t ts_us, struct engine_result *res)
+{
+	const struct ruleset *rs = e->rs;
+	struct pkt *q = &res->req;
+	struct match_ctx m;
+	const struct crule *r;
+	struct expr_env env;
+	int n;
+
+	res->rule = NULL;
+	res->log = false;
+	res->drop = DROP_NONE;
+	res->why = NULL;
+	res->n = 0;
+	e->frames++;
+	pkt_parse(q, frame, caplen);
+	if (!(q->has & PKT_L_ETH)) {
+		res->drop = DROP_MALFORMED;
+		goto out;
+	}
+	m.frame = frame;
+	m.hdr.ts.tv_sec = (time_t)(ts_us / 1000000u);
+	m.hdr.ts.tv_usec = (suseconds_t)(ts_us % 1000000u);
+	m.hdr.caplen = (bpf_u_int32)caplen;
+	m.hdr.len = (bpf_u_int32)(wirelen > caplen ? wirelen : caplen);
+	r = dispatch_find(rs, q, rule_matches, &m);
+	if (!r) {
+		res->drop = DROP_NO_RULE;
+		goto out;
+	}
+	res->rule = r;
+	res->log = r->log;
+	e->matched[r->index]++;
+	if (r->kind == CRULE_FILTER &&
+	    (r->action == AST_ACT_NONE || r->action == AST_ACT_DROP)) {
+		if (r->action == AST_ACT_DROP)
+			res->drop = DROP_RULE;
+		goto out;
+	}
+	/* Never answer a broadcast or multicast source: no amplifying. */
+	if (q->eth.src[0] & 1) {
+		res->drop = DROP_MULTICAST;
+		goto out;
+	}
+	if (!limit_ok(e, r, q, ts_us)) {
+		res->drop = DROP_LIMIT;
+		goto out;
+	}
+	if (r->kind != CRULE_FILTER) {
+		host_answer(e, r, q, ts_us, res);
+		goto out;
+	}
+	env.req = q;
+	env.now_ms = ts_us / 1000u;
+	env.rng = &e->rng;
+	if (r->action == AST_ACT_FORWARD) {
+		forward(e, r, q, &env, res);
+		goto out;
+	}
+	n = tmpl_build(r->tmpl, &env, e->out[0], ENGINE_FRAME_MAX, &res->why);
+	if (n < 0) {
+		res->drop = DROP_EVAL;
+		goto out;
+	}
+	res->frame[0] = e->out[0];
+	res->len[0] = (size_t)n;
+	res->n = 1;
+out:
+	e->replies += res->n;
+	e->drops[res->drop]++;
+}

@@ -1,0 +1,480 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * host.c - virtual hosts: ARP (RFC 826), neighbour advertisement (RFC 4861
+ * 7.2.4), echo replies (RFC 792, RFC 4443 4.2), and per-port TCP and UDP
+ * policies: open (SYN-ACK, RFC 9293 3.5), closed (RST as RFC 9293 3.10.7.1
+ * says for a closed port; ICMP port unreachable, RFC 1122 4.1.3.1 / RFC
+ * 4443 3.1), filtered (silence) and tarpit (SYN-ACK with a zero window).
+ *
+ * The personality sets what a fingerprinting tool looks at: TTL, DF, the
+ * IP ID scheme, the SYN-ACK's window and its option order.
+ */
+#include <string.h>
+
+#include "engine.h"
+#include "lang/expr.h"
+#include "pkt/pkt.h"
+
+/* Keyed hash of bytes: ISNs and timestamp offsets per connection. */
+static uint64_t keyed(uint64_t seed, const uint8_t *b, size_t n)
+{
+	uint64_t h = seed ^ 0x6a09e667f3bcc909ull, s;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		h ^= b[i];
+		h *= 0x100000001b3ull;
+	}
+	s = h;
+	return expr_random(&s);
+}
+
+static size_t opt_put(struct pkt_tcp *t, uint8_t kind, const uint8_t *d,
+		      size_t n)
+{
+	return pkt_tcp_opt_add(t, kind, d, n) == 0 ? n : 0;
+}
+
+/* Linux, tcp_options_write(): MSS, [SACK_PERM+]TS or NOP NOP SACK_PERM, NOP WS. */
+static void linux_options(struct pkt_tcp *o, const struct pkt_tcp *syn,
+			  uint32_t tsval, uint8_t st[40])
+{
+	bool ts = syn->ohas & PKT_TCPO_TS, sack = syn->ohas & PKT_TCPO_SACKOK;
+
+	st[0] = 1460 >> 8;
+	st[1] = 1460 & 0xff;
+	opt_put(o, PKT_TCPOPT_MSS, st, 2);
+	if (ts) {
+		if (sack)
+			opt_put(o, PKT_TCPOPT_SACKOK, NULL, 0);
+		else {
+			opt_put(o, PKT_TCPOPT_NOP, NULL, 0);
+			opt_put(o, PKT_TCPOPT_NOP, NULL, 0);
+		}
+		st[4] = (uint8_t)(tsval >> 24);
+		st[5] = (uint8_t)(tsval >> 16);
+		st[6] = (uint8_t)(tsval >> 8);
+		st[7] = (uint8_t)tsval;
+		st[8] = (uint8_t)(syn->tsval >> 24);
+		st[9] = (uint8_t)(syn->tsval >> 16);
+		st[10] = (uint8_t)(syn->tsval >> 8);
+		st[11] = (uint8_t)syn->tsval;
+		opt_put(o, PKT_TCPOPT_TIMESTAMP, st + 4, 8);
+	} else if (sack) {
+		opt_put(o, PKT_TCPOPT_NOP, NULL, 0);
+		opt_put(o, PKT_TCPOPT_NOP, NULL, 0);
+		opt_put(o, PKT_TCPOPT_SACKOK, NULL, 0);
+	}
+	if (syn->ohas & PKT_TCPO_WSCALE) {
+		st[12] = 7;
+		opt_put(o, PKT_TCPOPT_NOP, NULL, 0);
+		opt_put(o, PKT_TCPOPT_WSCALE, st + 12, 1);
+	}
+}
+
+/*
+ * Windows and FreeBSD: MSS, NOP, WS, SACK_PERM, TS (NOP NOP in front of
+ * TS when SACK is off), each only when the SYN offered it; padded with NOP.
+ */
+static void bsd_like_options(struct pkt_tcp *o, const struct pkt_tcp *syn,
+			     uint32_t tsval, uint8_t st[40], uint8_t ws)
+{
+	bool ts = syn->ohas & PKT_TCPO_TS, sack = syn->ohas & PKT_TCPO_SACKOK;
+	size_t len;
+
+	st[0] = 1460 >> 8;
+	st[1] = 1460 & 0xff;
+	opt_put(o, PKT_TCPOPT_MSS, st, 2);
+	if (syn->ohas & PKT_TCPO_WSCALE) {
+		st[2] = ws;
+		opt_put(o, PKT_TCPOPT_NOP, NULL, 0);
+		opt_put(o, PKT_TCPOPT_WSCALE, st + 2, 1);
+	}
+	if (sack)
+		opt_put(o, PKT_TCPOPT_SACKOK, NULL, 0);
+	if (ts) {
+		if (!sack) {
+			opt_put(o, PKT_TCPOPT_NOP, NULL, 0);
+			opt_put(o, PKT_TCPOPT_NOP, NULL, 0);
+		}
+		st[4] = (uint8_t)(tsval >> 24);
+		st[5] = (uint8_t)(tsval >> 16);
+		st[6] = (uint8_t)(tsval >> 8);
+		st[7] = (uint8_t)tsval;
+		st[8] = (uint8_t)(syn->tsval >> 24);
+		st[9] = (uint8_t)(syn->tsval >> 16);
+		st[10] = (uint8_t)(syn->tsval >> 8);
+		st[11] = (uint8_t)syn->tsval;
+		opt_put(o, PKT_TCPOPT_TIMESTAMP, st + 4, 8);
+	}
+	len = pkt_tcp_options_len(o);
+	while (len % 4) {
+		opt_put(o, PKT_TCPOPT_NOP, NULL, 0);
+		len++;
+	}
+}
+
+static void windows_options(struct pkt_tcp *o, const struct pkt_tcp *syn,
+			    uint32_t tsval, uint8_t st[40])
+{
+	bsd_like_options(o, syn, tsval, st, 8);
+}
+
+static void freebsd_options(struct pkt_tcp *o, const struct pkt_tcp *syn,
+			    uint32_t tsval, uint8_t st[40])
+{
+	bsd_like_options(o, syn, tsval, st, 6);
+}
+
+static const struct personality personalities[] = {
+	{ "linux", 64, true, IPID_ZERO, 65160, 1460, 7, linux_options,
+	  "mss,sackOK,TS,nop,wscale 7 (as offered)" },
+	{ "windows", 128, true, IPID_INCREMENT, 65535, 1460, 8,
+	  windows_options, "mss,nop,wscale 8,sackOK,TS (as offered)" },
+	{ "freebsd", 64, true, IPID_RANDOM, 65535, 1460, 6, freebsd_options,
+	  "mss,nop,wscale 6,sackOK,TS (as offered)" },
+};
+
+const struct personality *personality_find(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(personalities) / sizeof(personalities[0]); i++)
+		if (strcmp(personalities[i].name, name) == 0)
+			return &personalities[i];
+	return NULL;
+}
+
+static bool host_has4(const struct chost *h, const uint8_t a[4])
+{
+	size_t i;
+
+	for (i = 0; i < h->n_addrs; i++)
+		if (h->addrs[i].family == AF_INET && !memcmp(h->addrs[i].a, a, 4))
+			return true;
+	return false;
+}
+
+static bool host_has6(const struct chost *h, const uint8_t a[16])
+{
+	size_t i;
+
+	for (i = 0; i < h->n_addrs; i++)
+		if (h->addrs[i].family == AF_INET6 &&
+		    !memcmp(h->addrs[i].a, a, 16))
+			return true;
+	return false;
+}
+
+static bool to_host(const struct chost *h, const struct pkt *q)
+{
+	if (q->has & PKT_L_IP)
+		return host_has4(h, q->ip.dst);
+	if (q->has & PKT_L_IP6)
+		return host_has6(h, q->ip6.dst);
+	return false;
+}
+
+static bool port_in(const struct ast_ports *p, uint16_t port)
+{
+	size_t i;
+
+	if (!p || p->any)
+		return true;
+	for (i = 0; i < p->n_ranges; i++)
+		if (port >= p->ranges[i].lo && port <= p->ranges[i].hi)
+			return true;
+	return false;
+}
+
+bool host_match(const struct crule *r, const struct pkt *q)
+{
+	const struct chost *h = r->host;
+
+	if (q->verdict != PKT_OK)
+		return false;
+	switch (r->kind) {
+	case CRULE_ARP:
+		return (q->has & PKT_L_ARP) && pkt_arp_is_eth_ip4(&q->arp) &&
+		       q->arp.op == 1 && host_has4(h, q->arp.pdst) &&
+		       memcmp(q->arp.psrc, q->arp.pdst, 4) != 0;
+	case CRULE_ND:
+		/* RFC 4861 7.1.1: hop limit 255, code 0, a target of ours. */
+		return (q->has & PKT_L_ICMP6) && q->icmp6.type == 135 &&
+		       q->icmp6.code == 0 && q->ip6.hlim == 255 &&
+		       host_has6(h, q->icmp6.tgt);
+	case CRULE_PING:
+		if (q->has & PKT_L_ICMP)
+			return q->icmp.type == 8 && q->icmp.code == 0 &&
+			       to_host(h, q);
+		return (q->has & PKT_L_ICMP6) && q->icmp6.type == 128 &&
+		       q->icmp6.code == 0 && to_host(h, q);
+	case CRULE_TCP:
+		return (q->has & PKT_L_TCP) && to_host(h, q) &&
+		       port_in(r->ports, q->tcp.dport);
+	case CRULE_UDP:
+		return (q->has & PKT_L_UDP) && to_host(h, q) &&
+		       port_in(r->ports, q->udp.dport);
+	case CRULE_FILTER:
+		break;
+	}
+	return false;
+}
+
+/* Ethernet, VLAN tags and the IP header of a reply from r's host to q. */
+static void reply_ip(struct engine *e, const struct crule *r,
+		     const struct pkt *q, struct pkt *o)
+{
+	const struct personality *pe = r->host->pers;
+
+	o->has = PKT_L_ETH;
+	memcpy(o->eth.dst, q->eth.src, 6);
+	memcpy(o->eth.src, r->host->mac, 6);
+	o->eth.type = q->eth.type;
+	if (q->has & PKT_L_DOT1AD) {
+		o->dot1ad = q->dot1ad;
+		o->has |= PKT_L_DOT1AD;
+	}
+	if (q->has & PKT_L_DOT1Q) {
+		o->dot1q = q->dot1q;
+		o->has |= PKT_L_DOT1Q;
+	}
+	if (q->has & PKT_L_IP) {
+		o->has |= PKT_L_IP;
+		o->ip.version = 4;
+		o->ip.ttl = pe->ttl;
+		o->ip.flags = pe->df ? PKT_IP_DF : 0;
+		o->ip.id = pe->ipid == IPID_ZERO	? 0
+			   : pe->ipid == IPID_INCREMENT ? (uint16_t)e->ipid++
+							: (uint16_t)expr_random(&e->rng);
+		memcpy(o->ip.src, q->ip.dst, 4);
+		memcpy(o->ip.dst, q->ip.src, 4);
+	} else if (q->has & PKT_L_IP6) {
+		o->has |= PKT_L_IP6;
+		o->ip6.version = 6;
+		o->ip6.hlim = pe->ttl;
+		memcpy(o->ip6.src, q->ip6.dst, 16);
+		memcpy(o->ip6.dst, q->ip6.src, 16);
+	}
+}
+
+static uint32_t isn_of(const struct engine *e, const struct pkt *q)
+{
+	uint8_t b[36];
+	size_t n;
+
+	if (q->has & PKT_L_IP) {
+		memcpy(b, q->ip.src, 4);
+		memcpy(b + 4, q->ip.dst, 4);
+		n = 8;
+	} else {
+		memcpy(b, q->ip6.src, 16);
+		memcpy(b + 16, q->ip6.dst, 16);
+		n = 32;
+	}
+	b[n++] = (uint8_t)(q->tcp.sport >> 8);
+	b[n++] = (uint8_t)q->tcp.sport;
+	b[n++] = (uint8_t)(q->tcp.dport >> 8);
+	b[n++] = (uint8_t)q->tcp.dport;
+	return (uint32_t)keyed(e->rs->seed, b, n);
+}
+
+static int emit(struct engine *e, struct pkt *o, struct engine_result *res)
+{
+	uint8_t l4 = (o->has & PKT_L_TCP)    ? PKT_PROTO_TCP
+		     : (o->has & PKT_L_UDP)  ? PKT_PROTO_UDP
+		     : (o->has & PKT_L_ICMP) ? PKT_PROTO_ICMP
+					     : PKT_PROTO_ICMP6;
+	int n;
+
+	o->ip.proto = l4;
+	o->ip6.nh = l4;
+	n = pkt_build(o, e->out[res->n], ENGINE_FRAME_MAX);
+
+	if (n < 0) {
+		res->drop = DROP_EVAL;
+		res->why = "reply cannot be built";
+		return n;
+	}
+	res->frame[res->n] = e->out[res->n];
+	res->len[res->n++] = (size_t)n;
+	return 0;
+}
+
+static int answer_tcp(struct engine *e, const struct crule *r,
+		      const struct pkt *q, uint64_t ts_us,
+		      struct engine_result *res)
+{
+	const struct pkt_tcp *t = &q->tcp;
+	const struct personality *pe = r->host->pers;
+	uint8_t store[40];
+	struct pkt o;
+	uint32_t seglen;
+
+	memset(&o, 0, sizeof(o));
+	if (r->policy == AST_FILTERED) {
+		res->drop = DROP_RULE;
+		return 0;
+	}
+	if (t->flags & PKT_TCP_RST) {
+		res->drop = DROP_NOT_ANSWERED; /* never answer an RST */
+		return 0;
+	}
+	reply_ip(e, r, q, &o);
+	o.has |= PKT_L_TCP;
+	o.tcp.sport = t->dport;
+	o.tcp.dport = t->sport;
+	if (r->policy == AST_CLOSED) {
+		seglen = (uint32_t)q->payload.len +
+			 !!(t->flags & PKT_TCP_SYN) + !!(t->flags & PKT_TCP_FIN);
+		if (t->flags & PKT_TCP_ACK) {
+			o.tcp.seq = t->ack;
+			o.tcp.flags = PKT_TCP_RST;
+		} else {
+			o.tcp.ack = t->seq + seglen;
+			o.tcp.flags = PKT_TCP_RST | PKT_TCP_ACK;
+		}
+		return emit(e, &o, res);
+	}
+	/* open and tarpit answer a SYN; the rest is the stateful engine's. */
+	if ((t->flags & (PKT_TCP_SYN | PKT_TCP_ACK)) != PKT_TCP_SYN) {
+		res->drop = DROP_NOT_ANSWERED;
+		return 0;
+	}
+	o.tcp.seq = isn_of(e, q);
+	o.tcp.ack = t->seq + 1;
+	o.tcp.flags = PKT_TCP_SYN | PKT_TCP_ACK;
+	o.tcp.window = r->policy == AST_TARPIT ? 0 : pe->window;
+	pe->synack_options(&o.tcp, t,
+			   (uint32_t)(ts_us / 1000 + (o.tcp.seq ^ 0x5bd1e995u)),
+			   store);
+	return emit(e, &o, res);
+}
+
+static int answer_udp(struct engine *e, const struct crule *r,
+		      const struct pkt *q, struct engine_result *res)
+{
+	struct pkt o;
+	size_t max, avail;
+
+	memset(&o, 0, sizeof(o));
+	if (r->policy == AST_FILTERED ||
+	    (r->policy == AST_OPEN && !r->udp_reply)) {
+		res->drop = r->policy == AST_FILTERED ? DROP_RULE
+						      : DROP_NOT_ANSWERED;
+		return 0;
+	}
+	reply_ip(e, r, q, &o);
+	if (r->policy == AST_OPEN) {
+		o.has |= PKT_L_UDP | PKT_L_RAW;
+		o.udp.sport = q->udp.dport;
+		o.udp.dport = q->udp.sport;
+		o.payload.p = r->udp_reply;
+		o.payload.len = r->udp_reply_len;
+		return emit(e, &o, res);
+	}
+	/*
+	 * Closed: port unreachable quoting as much of the datagram as keeps
+	 * the error within 576 bytes (IPv4) or the 1280-byte IPv6 minimum MTU.
+	 */
+	avail = q->caplen - q->l3_off;
+	if (q->has & PKT_L_IP) {
+		o.has |= PKT_L_ICMP;
+		o.ip.tos = 0xc0;
+		o.ip.flags = 0;
+		o.icmp.type = 3;
+		o.icmp.code = 3;
+		max = 576 - 20 - 8;
+		if (q->ip.len < avail)
+			avail = q->ip.len;
+	} else {
+		o.has |= PKT_L_ICMP6;
+		o.icmp6.type = 1;
+		o.icmp6.code = 4;
+		max = 1280 - 40 - 8;
+		if ((size_t)q->ip6.plen + 40 < avail)
+			avail = (size_t)q->ip6.plen + 40;
+	}
+	o.payload.p = q->frame + q->l3_off;
+	o.payload.len = avail < max ? avail : max;
+	o.has |= PKT_L_RAW;
+	return emit(e, &o, res);
+}
+
+int host_answer(struct engine *e, const struct crule *r, const struct pkt *q,
+		uint64_t ts_us, struct engine_result *res)
+{
+	const struct chost *h = r->host;
+	struct pkt o;
+	uint8_t tll[6];
+
+	memset(&o, 0, sizeof(o));
+	switch (r->kind) {
+	case CRULE_ARP:
+		o.has = PKT_L_ETH | PKT_L_ARP;
+		memcpy(o.eth.dst, q->eth.src, 6);
+		memcpy(o.eth.src, h->mac, 6);
+		o.eth.type = q->eth.type;
+		if (q->has & PKT_L_DOT1AD) {
+			o.dot1ad = q->dot1ad;
+			o.has |= PKT_L_DOT1AD;
+		}
+		if (q->has & PKT_L_DOT1Q) {
+			o.dot1q = q->dot1q;
+			o.has |= PKT_L_DOT1Q;
+		}
+		o.arp = q->arp;
+		o.arp.op = 2;
+		memcpy(o.arp.hwsrc, h->mac, 6);
+		memcpy(o.arp.psrc, q->arp.pdst, 4);
+		memcpy(o.arp.hwdst, q->arp.hwsrc, 6);
+		memcpy(o.arp.pdst, q->arp.psrc, 4);
+		return emit(e, &o, res);
+	case CRULE_ND:
+		reply_ip(e, r, q, &o);
+		o.ip6.hlim = 255;
+		memcpy(o.ip6.src, q->icmp6.tgt, 16);
+		o.has |= PKT_L_ICMP6;
+		o.icmp6.type = 136;
+		memcpy(o.icmp6.tgt, q->icmp6.tgt, 16);
+		if (!memcmp(q->ip6.src, (const uint8_t[16]){ 0 }, 16)) {
+			/* DAD: answer all nodes, not solicited (RFC 4861 7.2.4) */
+			static const uint8_t all[16] = { 0xff, 0x02, [15] = 1 };
+
+			memcpy(o.ip6.dst, all, 16);
+			o.icmp6.word = 0x20000000u; /* O */
+		} else {
+			o.icmp6.word = 0x60000000u; /* S, O */
+		}
+		memcpy(tll, h->mac, 6);
+		o.icmp6.n_opt = 1;
+		o.icmp6.opt[0].type = 2;
+		o.icmp6.opt[0].len = 1;
+		o.icmp6.opt[0].data.p = tll;
+		o.icmp6.opt[0].data.len = 6;
+		return emit(e, &o, res);
+	case CRULE_PING:
+		reply_ip(e, r, q, &o);
+		o.payload = q->payload;
+		if (q->payload.len)
+			o.has |= PKT_L_RAW;
+		if (q->has & PKT_L_IP) {
+			o.ip.tos = q->ip.tos;
+			o.has |= PKT_L_ICMP;
+			o.icmp.type = 0;
+			o.icmp.rest = q->icmp.rest;
+		} else {
+			o.has |= PKT_L_ICMP6;
+			o.icmp6.type = 129;
+			o.icmp6.word = q->icmp6.word;
+		}
+		return emit(e, &o, res);
+	case CRULE_TCP:
+		return answer_tcp(e, r, q, ts_us, res);
+	case CRULE_UDP:
+		return answer_udp(e, r, q, res);
+	case CRULE_FILTER:
+		break;
+	}
+	return 0;
+}

@@ -1,0 +1,396 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * compile.c - from a parsed rule file to the engine's tables.
+ *
+ * Checks what the parser cannot: tcpdump filters (compiled by libpcap
+ * against a dead Ethernet handle, its message reported at the rule's
+ * position), template layers and fields, request field names and types,
+ * personalities, files named by `file "..."`, regular expressions.
+ * Host blocks become rules of their own, in file order, so "first match
+ * wins" holds across both kinds.  Every error is collected; a file with
+ * one installs nothing.
+ */
+#include <errno.h>
+#include <pcap/pcap.h>
+#include <regex.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "engine/engine.h"
+#include "lang/diag.h"
+#include "lang/parse.h"
+
+#define FILE_DATA_MAX (1u << 20) /* bytes of one `file "..."` */
+
+/* A locally administered MAC made from the host's first address. */
+static void derive_mac(const struct ast_addr *a, uint8_t mac[6])
+{
+	uint32_t h = 2166136261u;
+	size_t i, n = a->family == AF_INET ? 4 : 16;
+
+	for (i = 0; i < n; i++)
+		h = (h ^ a->a[i]) * 16777619u;
+	mac[0] = 0x02;
+	mac[1] = 0x72; /* 'r' */
+	mac[2] = (uint8_t)(h >> 24);
+	mac[3] = (uint8_t)(h >> 16);
+	mac[4] = (uint8_t)(h >> 8);
+	mac[5] = (uint8_t)h;
+}
+
+static const uint8_t *data_load(struct arena *a, struct diag *d,
+				const struct ast_data *dt, size_t *len)
+{
+	FILE *f;
+	struct stat st;
+	uint8_t *buf;
+	const char *path = (const char *)dt->bytes;
+
+	if (dt->kind != AST_DATA_FILE) {
+		*len = dt->len;
+		return dt->bytes;
+	}
+	f = fopen(path, "rb");
+	if (!f) {
+		diag_error(d, dt->pos, "cannot read \"%s\": %s", path,
+			   strerror(errno));
+		return NULL;
+	}
+	if (fstat(fileno(f), &st) < 0 || !S_ISREG(st.st_mode) ||
+	    st.st_size > (off_t)FILE_DATA_MAX) {
+		diag_error(d, dt->pos,
+			   "\"%s\" is not a regular file of at most %u bytes",
+			   path, FILE_DATA_MAX);
+		fclose(f);
+		return NULL;
+	}
+	buf = arena_alloc(a, (size_t)st.st_size + 1);
+	if (!buf || fread(buf, 1, (size_t)st.st_size, f) != (size_t)st.st_size) {
+		diag_error(d, dt->pos, "cannot read \"%s\"", path);
+		fclose(f);
+		return NULL;
+	}
+	fclose(f);
+	*len = (size_t)st.st_size;
+	return buf;
+}
+
+static struct crule *rule_new(struct ruleset *rs, size_t *cap)
+{
+	struct crule *r = arena_push(&rs->arena, (void **)&rs->rules,
+				     &rs->n_rules, cap, sizeof(*r));
+
+	if (r)
+		r->index = (unsigned)(rs->n_rules - 1);
+	return r;
+}
+
+static void compile_rule(struct ruleset *rs, struct diag *d,
+			 const struct ast_rule *ar, size_t *cap)
+{
+	struct crule *r = rule_new(rs, cap);
+	pcap_t *dead;
+	size_t i;
+
+	if (!r)
+		return;
+	r->kind = CRULE_FILTER;
+	r->name = ar->name;
+	r->pos = ar->pos;
+	r->filter = ar->match;
+	r->action = ar->action;
+	r->log = ar->log;
+	r->limit = ar->limit;
+	r->per_source = ar->limit_per_source;
+	if (ar->match) {
+		dead = pcap_open_dead(DLT_EN10MB, 65535);
+		if (!dead) {
+			diag_error(d, ar->match_pos, "libpcap: out of memory");
+			return;
+		}
+		if (pcap_compile(dead, &r->bpf, ar->match, 1,
+				 PCAP_NETMASK_UNKNOWN) < 0) {
+			diag_error(d, ar->match_pos, "bad filter \"%s\": %s",
+				   ar->match, pcap_geterr(dead));
+			r->filter = NULL;
+		}
+		pcap_close(dead);
+	}
+	if (ar->action == AST_ACT_NONE && !ar->log) {
+		diag_error(d, ar->pos,
+			   "rule '%s' does nothing (give it reply, send, "
+			   "forward, drop or log)",
+			   ar->name);
+	}
+	switch (ar->action) {
+	case AST_ACT_REPLY:
+	case AST_ACT_SEND:
+		r->ast_tmpl = &ar->tmpl;
+		r->tmpl = tmpl_compile(&rs->arena, d, &ar->tmpl,
+				       ar->action == AST_ACT_REPLY);
+		break;
+	case AST_ACT_FORWARD:
+		r->n_assigns = ar->n_assigns;
+		r->assigns = arena_calloc(&rs->arena,
+					  ar->n_assigns ? ar->n_assigns : 1,
+					  sizeof(*r->assigns));
+		if (!r->assigns)
+			return;
+		for (i = 0; i < ar->n_assigns; i++) {
+			const struct ast_assign *as = &ar->assigns[i];
+			struct cassign *c = &r->assigns[i];
+
+			c->field = pkt_field_find(as->field);
+			if (!c->field || (c->field->get && !c->field->put)) {
+				diag_error(d, as->pos,
+					   "cannot rewrite '%s' (not a "
+					   "writable request field)",
+					   as->field);
+				continue;
+			}
+			c->value = expr_compile(&rs->arena, d, as->value);
+			if (c->value && c->value->type != EXPR_INT &&
+			    (c->field->type == PKT_F_UINT ||
+			     c->field->type == PKT_F_HEX)) {
+				diag_error(d, as->pos, "%s takes a number",
+					   as->field);
+			} else if (c->value && c->value->type == EXPR_INT &&
+				   c->field->type != PKT_F_UINT &&
+				   c->field->type != PKT_F_HEX &&
+				   c->field->type != PKT_F_TCPFLAGS &&
+				   c->field->type != PKT_F_IPFLAGS) {
+				diag_error(d, as->pos,
+					   "%s takes an address or a string, "
+					   "from a request field",
+					   as->field);
+			}
+		}
+		break;
+	default:
+		break;
+	}
+}
+
+static void compile_host(struct ruleset *rs, struct diag *d,
+			 const struct ast_host *ah, size_t *cap,
+			 size_t *hcap)
+{
+	struct chost *h = arena_push(&rs->arena, (void **)&rs->hosts,
+				     &rs->n_hosts, hcap, sizeof(*h));
+	struct crule *r;
+	size_t i;
+	bool v4 = false, v6 = false;
+	static const char *const pol[] = { "open", "closed", "filtered",
+					   "tarpit" };
+
+	if (!h)
+		return;
+	h->pos = ah->pos;
+	h->addrs = ah->addrs;
+	h->n_addrs = ah->n_addrs;
+	for (i = 0; i < ah->n_addrs; i++) {
+		v4 |= ah->addrs[i].family == AF_INET;
+		v6 |= ah->addrs[i].family == AF_INET6;
+	}
+	if (ah->has_mac)
+		memcpy(h->mac, ah->mac, 6);
+	else if (ah->n_addrs)
+		derive_mac(&ah->addrs[0], h->mac);
+	h->pers = personality_find(ah->personality ? ah->personality
+						   : "linux");
+	if (!h->pers) {
+		diag_error(d, ah->personality_pos,
+			   "unknown personality '%s' (linux, windows or "
+			   "freebsd)",
+			   ah->personality);
+		h->pers = personality_find("linux");
+	}
+	/* arp, nd and ping are on unless switched off. */
+	h->arp = v4 && ah->arp != AST_OFF;
+	h->nd = v6 && ah->nd != AST_OFF;
+	h->ping = ah->ping != AST_OFF;
+	if (ah->arp == AST_ON && !v4)
+		diag_error(d, ah->pos, "arp on, but the host has no IPv4 "
+				       "address");
+	if (ah->nd == AST_ON && !v6)
+		diag_error(d, ah->pos, "nd on, but the host has no IPv6 "
+				       "address");
+
+#define HOST_RULE(k, nm)                                   \
+	do {                                               \
+		r = rule_new(rs, cap);                     \
+		if (!r)                                    \
+			return;                            \
+		r->kind = (k);                             \
+		r->host = h;                               \
+		r->pos = ah->pos;                          \
+		r->name = (nm);                            \
+	} while (0)
+
+	if (h->arp)
+		HOST_RULE(CRULE_ARP, "arp");
+	if (h->nd)
+		HOST_RULE(CRULE_ND, "nd");
+	if (h->ping)
+		HOST_RULE(CRULE_PING, "ping");
+	for (i = 0; i < ah->n_ports; i++) {
+		const struct ast_ports *p = &ah->ports[i];
+		char name[64];
+
+		if (p->proto == AST_UDP && p->policy == AST_TARPIT) {
+			diag_error(d, p->pos, "tarpit is for tcp ports");
+			continue;
+		}
+		snprintf(name, sizeof(name), "%s %s",
+			 p->proto == AST_TCP ? "tcp" : "udp", pol[p->policy]);
+		HOST_RULE(p->proto == AST_TCP ? CRULE_TCP : CRULE_UDP,
+			  arena_strndup(&rs->arena, name, strlen(name)));
+		r->pos = p->pos;
+		r->ports = p;
+		r->policy = p->policy;
+		if (p->has_udp_reply)
+			r->udp_reply = data_load(&rs->arena, d, &p->udp_reply,
+						 &r->udp_reply_len);
+		if (p->service.has_banner || p->service.n_triggers) {
+			size_t t, k, len;
+
+			r->service = true;
+			if (p->service.has_banner)
+				data_load(&rs->arena, d, &p->service.banner,
+					  &len);
+			for (t = 0; t < p->service.n_triggers; t++) {
+				const struct ast_trigger *tr =
+					&p->service.triggers[t];
+				regex_t re;
+				int rc;
+
+				if (tr->kind == AST_TRIG_REGEX) {
+					rc = regcomp(&re, (const char *)tr->text,
+						     REG_EXTENDED | REG_NOSUB);
+					if (rc) {
+						char msg[128];
+
+						regerror(rc, &re, msg,
+							 sizeof(msg));
+						diag_error(d, tr->pos,
+							   "bad regular "
+							   "expression: %s",
+							   msg);
+					} else {
+						regfree(&re);
+					}
+				}
+				for (k = 0; k < tr->n_acts; k++)
+					if (tr->acts[k].kind == AST_SACT_SEND)
+						data_load(&rs->arena, d,
+							  &tr->acts[k].data,
+							  &len);
+			}
+		}
+	}
+	/* Whatever the block does not name is silent: tcp * filtered. */
+	HOST_RULE(CRULE_TCP, "tcp filtered (default)");
+	r->policy = AST_FILTERED;
+	HOST_RULE(CRULE_UDP, "udp filtered (default)");
+	r->policy = AST_FILTERED;
+#undef HOST_RULE
+}
+
+int ruleset_compile(const struct ast_file *f, struct diag *d,
+		    struct ruleset **out)
+{
+	struct ruleset *rs = calloc(1, sizeof(*rs));
+	size_t i, cap = 0, hcap = 0;
+	struct expr *x;
+
+	*out = NULL;
+	if (!rs)
+		return -ENOMEM;
+	arena_init(&rs->arena, 0);
+	rs->path = f->path;
+	rs->seed = 1;
+	for (i = 0; i < f->n_stmts; i++) {
+		const struct ast_stmt *s = &f->stmts[i];
+
+		switch (s->kind) {
+		case AST_STMT_SET:
+			if (strcmp(s->u.set.name, "seed") != 0) {
+				diag_error(d, s->u.set.pos,
+					   "unknown setting '%s' (seed)",
+					   s->u.set.name);
+				break;
+			}
+			x = expr_compile(&rs->arena, d, s->u.set.value);
+			if (x && (x->op != EXPR_CONST || x->type != EXPR_INT))
+				diag_error(d, s->u.set.pos,
+					   "seed takes a constant number");
+			else if (x) {
+				rs->seed = x->u;
+				rs->has_seed = true;
+			}
+			break;
+		case AST_STMT_RULE:
+			compile_rule(rs, d, &s->u.rule, &cap);
+			break;
+		case AST_STMT_HOST:
+			compile_host(rs, d, &s->u.host, &cap, &hcap);
+			break;
+		}
+		if (rs->n_rules > AST_RULES_MAX) {
+			diag_error(d, (struct ast_pos){ 0, 0 },
+				   "more than %u rules", AST_RULES_MAX);
+			break;
+		}
+	}
+	if (rs->arena.oom)
+		diag_error(d, (struct ast_pos){ 0, 0 }, "out of memory");
+	if (!diag_count(d) && dispatch_build(rs) < 0)
+		diag_error(d, (struct ast_pos){ 0, 0 }, "out of memory");
+	if (diag_count(d)) {
+		ruleset_free(rs);
+		return -EINVAL;
+	}
+	*out = rs;
+	return 0;
+}
+
+int ruleset_load(const char *path, struct diag *d, struct ruleset **out)
+{
+	struct ruleset *rs = NULL;
+	struct arena a;
+	struct ast_file f;
+	int rc;
+
+	*out = NULL;
+	arena_init(&a, 0);
+	memset(&f, 0, sizeof(f));
+	rc = lang_parse_file(&a, d, path, &f);
+	if (rc == 0) {
+		f.path = path;
+		rc = ruleset_compile(&f, d, &rs);
+	}
+	if (rc < 0) {
+		arena_cleanup(&a);
+		return rc;
+	}
+	/* The rules point into the AST: its arena moves into the rule set. */
+	rs->ast_arena = a;
+	*out = rs;
+	return 0;
+}
+
+void ruleset_free(struct ruleset *rs)
+{
+	size_t i;
+
+	if (!rs)
+		return;
+	for (i = 0; i < rs->n_rules; i++)
+		if (rs->rules[i].kind == CRULE_FILTER && rs->rules[i].filter)
+			pcap_freecode(&rs->rules[i].bpf);
+	arena_cleanup(&rs->arena);
+	arena_cleanup(&rs->ast_arena);
+	free(rs);
+}

@@ -1,0 +1,215 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * replay.c - `riposte replay -r IN.pcap [-w OUT.pcap] [--seed N] RULES`:
+ * feeds every frame of a capture through the engine, offline and without
+ * privileges, and prints what riposte would do: per frame its summary, the
+ * rule that fired (or none, or why nothing was sent) and each reply.  The
+ * replies go to OUT with the timestamp of the frame that caused them.  The
+ * clock is the capture's and the random source is seeded, so the same
+ * input, rules and seed give byte-identical output.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <pcap/pcap.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "engine/engine.h"
+#include "io/pcapfile.h"
+#include "pkt/print.h"
+#include "show.h"
+
+void replay_usage(FILE *out)
+{
+	fputs("usage: riposte replay -r IN.pcap [-w OUT.pcap] [--seed N] [-v] "
+	      "RULES\n"
+	      "\n"
+	      "Runs the rules over a capture file, offline: prints each frame,\n"
+	      "the rule that fired and the replies, and writes the replies.\n"
+	      "\n"
+	      "  -r FILE     the capture to read (pcap or pcapng, Ethernet)\n"
+	      "  -w FILE     write the replies there (pcap)\n"
+	      "  --seed N    seed every random choice (default: the file's\n"
+	      "              `set seed`, else 1)\n"
+	      "  -v          also print each reply as a tree of fields\n"
+	      "  -h, --help  print this help\n",
+	      out);
+}
+
+static int parse_u64(const char *s, uint64_t *v)
+{
+	char *end;
+
+	errno = 0;
+	*v = strtoull(s, &end, 0);
+	return (errno || !*s || *end || *s == '-') ? -1 : 0;
+}
+
+static void print_result(const struct engine_result *res, bool verbose)
+{
+	static struct pkt rp;
+	unsigned i;
+
+	if (!res->rule) {
+		printf("       no rule%s\n",
+		       res->drop == DROP_MALFORMED ? " (not ethernet)" : "");
+		return;
+	}
+	if (res->rule->kind == CRULE_FILTER)
+		printf("       rule %s (line %u)", res->rule->name,
+		       res->rule->pos.line);
+	else
+		printf("       host rule %s (line %u)", res->rule->name,
+		       res->rule->pos.line);
+	if (res->log)
+		fputs(", log", stdout);
+	if (res->drop != DROP_NONE)
+		printf(": %s%s%s", engine_drop_name(res->drop),
+		       res->why ? ": " : "", res->why ? res->why : "");
+	fputc('\n', stdout);
+	for (i = 0; i < res->n; i++) {
+		pkt_parse(&rp, res->frame[i], res->len[i]);
+		fputs("       > ", stdout);
+		pkt_print_line(stdout, &rp);
+		fputc('\n', stdout);
+		if (verbose)
+			pkt_print_tree(stdout, &rp);
+	}
+}
+
+static int replay_file(struct ruleset *rs, const char *in, const char *out,
+		       uint64_t seed, bool verbose)
+{
+	char err[IO_PCAPFILE_ERRLEN] = "";
+	struct io_pcapfile *f = NULL;
+	struct io_pcapfile_writer *w = NULL;
+	struct io_frame fr, rf;
+	static struct engine e;
+	static struct engine_result res;
+	unsigned long n = 0;
+	unsigned i;
+	int rc, status = 0;
+
+	if (io_pcapfile_open(&f, in, err, sizeof(err)) < 0) {
+		fprintf(stderr, "riposte: replay: cannot read %s: %s\n", in,
+			err);
+		return 2;
+	}
+	if (out && io_pcapfile_writer_open(&w, out, DLT_EN10MB, 65535, err,
+					   sizeof(err)) < 0) {
+		fprintf(stderr, "riposte: replay: cannot write %s: %s\n", out,
+			err);
+		io_pcapfile_close(f);
+		return 2;
+	}
+	if (engine_init(&e, rs, seed) < 0) {
+		fputs("riposte: replay: out of memory\n", stderr);
+		status = 1;
+		goto done;
+	}
+	while ((rc = io_pcapfile_next(f, &fr, err, sizeof(err))) > 0) {
+		uint64_t us = (uint64_t)fr.ts.tv_sec * 1000000u +
+			      (uint64_t)fr.ts.tv_nsec / 1000u;
+
+		n++;
+		engine_handle(&e, fr.data, fr.caplen, fr.wirelen, us, &res);
+		show_print_stamp(stdout, n, &fr.ts);
+		pkt_print_line(stdout, &res.req);
+		fputc('\n', stdout);
+		print_result(&res, verbose);
+		for (i = 0; w && i < res.n; i++) {
+			rf.data = res.frame[i];
+			rf.caplen = rf.wirelen = (uint32_t)res.len[i];
+			rf.ts = fr.ts;
+			if (io_pcapfile_write(w, &rf) < 0) {
+				fprintf(stderr,
+					"riposte: replay: cannot write %s\n",
+					out);
+				status = 1;
+				goto done;
+			}
+		}
+	}
+	if (rc < 0) {
+		fflush(stdout);
+		fprintf(stderr, "riposte: replay: cannot read %s: %s\n", in,
+			err);
+		status = 2;
+	}
+	printf("%" PRIu64 " frames, %" PRIu64 " replies, %" PRIu64
+	       " matched no rule\n",
+	       e.frames, e.replies, e.drops[DROP_NO_RULE]);
+done:
+	engine_cleanup(&e);
+	io_pcapfile_close(f);
+	if (w && io_pcapfile_writer_close(w) < 0 && !status) {
+		fprintf(stderr, "riposte: replay: cannot write %s\n", out);
+		status = 1;
+	}
+	if (fflush(stdout) != 0 && !status)
+		status = 1;
+	return status;
+}
+
+int replay_main(int argc, char *argv[])
+{
+	static const struct option longopts[] = {
+		{ "seed", required_argument, NULL, 's' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *in = NULL, *out = NULL;
+	uint64_t seed = 0;
+	bool has_seed = false, verbose = false;
+	struct ruleset *rs;
+	int c, status;
+
+	opterr = 0;
+	optind = 0;
+	while ((c = getopt_long(argc, argv, ":r:w:vh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'r':
+			in = optarg;
+			break;
+		case 'w':
+			out = optarg;
+			break;
+		case 'v':
+			verbose = true;
+			break;
+		case 's':
+			if (parse_u64(optarg, &seed) < 0)
+				return cmd_usage_error("replay", replay_usage,
+						       "bad seed '%s'", optarg);
+			has_seed = true;
+			break;
+		case 'h':
+			replay_usage(stdout);
+			return 0;
+		case ':':
+			return cmd_usage_error("replay", replay_usage,
+					       "option %s needs an argument",
+					       argv[optind - 1]);
+		default:
+			return cmd_usage_error("replay", replay_usage,
+					       "unknown option %s",
+					       argv[optind - 1]);
+		}
+	}
+	if (!in)
+		return cmd_usage_error("replay", replay_usage, "%s",
+				       "no capture file (-r FILE)");
+	if (argc - optind != 1)
+		return cmd_usage_error("replay", replay_usage, "%s",
+				       argc - optind ? "one rule file, please"
+						     : "no rule file");
+	rs = cmd_load_rules("replay", argv[optind]);
+	if (!rs)
+		return 2;
+	status = replay_file(rs, in, out, has_seed ? seed : rs->seed, verbose);
+	ruleset_free(rs);
+	return status;
+}

@@ -121,7 +121,7 @@ fuzz: $(FUZZ_BIN)
 $(FUZZ_BUILD)/%.o: %.c
 	@mkdir -p $(@D)
 	@echo "  FUZZCC  $<"
-	$(Q)$(FUZZ_CC) $(CPPFLAGS) -std=c11 $(WARN) $(PKG_CFLAGS) $(FUZZ_FLAGS) -c -o $@ $<
+	$(Q)$(FUZZ_CC) $(CPPFLAGS) -std=c11 $(WARN) $(PKG_CFLAGS) $(FUZZ_FLAGS) -MMD -MP -c -o $@ $<
 
 $(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_LIB_OBJ)
 	@mkdir -p $(@D)
@@ -135,9 +135,11 @@ fuzz-run: fuzz
 	$(Q)set -e; for f in $(FUZZ_BIN); do \
 		n=$${f##*/fuzz_}; seeds=tests/fuzz/corpus/$$n; \
 		work=$(FUZZ_BUILD)/corpus-$$n; mkdir -p $$work; \
-		echo "== $$f $(FUZZ_TIME)s"; \
+		echo "== $$f $(FUZZ_TIME)s"; rc=0; \
 		$$f -max_total_time=$(FUZZ_TIME) -print_final_stats=1 \
-			-max_len=4096 $$work $$seeds 2>&1 | tail -n 12; \
+			-max_len=4096 $$work $$seeds > $(FUZZ_BUILD)/$$n.log 2>&1 || rc=$$?; \
+		tail -n 12 $(FUZZ_BUILD)/$$n.log; \
+		if [ $$rc -ne 0 ]; then echo "fuzz_$$n failed ($$rc)"; exit 1; fi; \
 	done
 
 DEBIAN_PKGS := make gcc pkg-config libpcap-dev libev-dev libmnl-dev \

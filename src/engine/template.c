@@ -210,7 +210,7 @@ static bool coerce(struct arena *a, struct diag *d, struct expr *x,
 			}
 			x->type = EXPR_INT;
 		}
-		/* fall through */
+		__attribute__((fallthrough));
 	case PKT_F_UINT:
 	case PKT_F_HEX:
 		if (x->type != EXPR_INT) {

@@ -40,17 +40,33 @@ static void derive_mac(const struct ast_addr *a, uint8_t mac[6])
 	mac[5] = (uint8_t)h;
 }
 
+/*
+ * The bytes of `"..."`, `hex "..."` or `file "..."`; a relative file name
+ * is read from the rule file's folder, as the file's author meant.
+ */
 static const uint8_t *data_load(struct arena *a, struct diag *d,
+				const char *rules_path,
 				const struct ast_data *dt, size_t *len)
 {
 	FILE *f;
 	struct stat st;
 	uint8_t *buf;
-	const char *path = (const char *)dt->bytes;
+	const char *path = (const char *)dt->bytes, *slash;
+	char full[4096];
 
 	if (dt->kind != AST_DATA_FILE) {
 		*len = dt->len;
 		return dt->bytes;
+	}
+	slash = rules_path ? strrchr(rules_path, '/') : NULL;
+	if (path[0] != '/' && slash) {
+		if (snprintf(full, sizeof(full), "%.*s/%s",
+			     (int)(slash - rules_path), rules_path,
+			     path) >= (int)sizeof(full)) {
+			diag_error(d, dt->pos, "file name too long");
+			return NULL;
+		}
+		path = full;
 	}
 	f = fopen(path, "rb");
 	if (!f) {
@@ -251,14 +267,16 @@ static void compile_host(struct ruleset *rs, struct diag *d,
 		r->ports = p;
 		r->policy = p->policy;
 		if (p->has_udp_reply)
-			r->udp_reply = data_load(&rs->arena, d, &p->udp_reply,
+			r->udp_reply = data_load(&rs->arena, d, rs->path,
+						 &p->udp_reply,
 						 &r->udp_reply_len);
 		if (p->service.has_banner || p->service.n_triggers) {
 			size_t t, k, len;
 
 			r->service = true;
 			if (p->service.has_banner)
-				data_load(&rs->arena, d, &p->service.banner,
+				data_load(&rs->arena, d, rs->path,
+					  &p->service.banner,
 					  &len);
 			for (t = 0; t < p->service.n_triggers; t++) {
 				const struct ast_trigger *tr =
@@ -285,6 +303,7 @@ static void compile_host(struct ruleset *rs, struct diag *d,
 				for (k = 0; k < tr->n_acts; k++)
 					if (tr->acts[k].kind == AST_SACT_SEND)
 						data_load(&rs->arena, d,
+							  rs->path,
 							  &tr->acts[k].data,
 							  &len);
 			}

@@ -40,8 +40,8 @@ static void keep(struct diag *d, char *msg)
 }
 
 /* Formats and keeps one message; pos NULL for a file-wide error. */
-__attribute__((format(printf, 3, 0))) static void add(struct diag *d, const struct ast_pos *pos, const char *fmt,
-		va_list ap)
+__attribute__((format(printf, 3, 0))) static void
+add(struct diag *d, const struct ast_pos *pos, const char *fmt, va_list ap)
 {
 	const char *path = d->path ? d->path : "-";
 	char text[512], where[32] = "", *msg;
@@ -96,6 +96,7 @@ void diag_print(const struct diag *d, FILE *out)
 	for (i = 0; i < d->n; i++)
 		fprintf(out, "%s\n", d->msgs[i]);
 	if (d->oom)
-		fprintf(out, "%s: error: out of memory while reporting errors\n",
+		fprintf(out,
+			"%s: error: out of memory while reporting errors\n",
 			d->path ? d->path : "-");
 }

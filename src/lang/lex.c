@@ -27,6 +27,7 @@ static void start(struct lex *lx, struct lex_token *t)
 {
 	memset(t, 0, sizeof(*t));
 	t->text = lx->src + lx->off;
+	t->raw = t->text;
 	t->line = lx->line;
 	t->col = (unsigned)(lx->off - lx->line_start + 1);
 }
@@ -58,13 +59,26 @@ static int line_too_long(const struct lex *lx)
 	return lx->off - lx->line_start > LEX_LINE_MAX;
 }
 
+/* A line past the limit: blamed at its first byte past the limit. */
+static void fail_line(struct lex *lx, struct lex_token *t)
+{
+	int c;
+
+	fail(t, "line longer than 4096 bytes");
+	t->line = lx->line;
+	t->col = LEX_LINE_MAX + 1;
+	while ((c = peek(lx, 0)) >= 0 && c != '\n')
+		advance(lx);
+}
+
 static void skip_space(struct lex *lx)
 {
 	int c;
 
 	while ((c = peek(lx, 0)) >= 0) {
 		if (c == '#') {
-			while ((c = peek(lx, 0)) >= 0 && c != '\n')
+			while ((c = peek(lx, 0)) >= 0 && c != '\n' &&
+			       !line_too_long(lx))
 				advance(lx);
 		} else if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
 			advance(lx);
@@ -175,15 +189,14 @@ static void lex_one(struct lex *lx, struct lex_token *t)
 
 	skip_space(lx);
 	start(lx, t);
-	if (line_too_long(lx)) {
-		fail(t, "line longer than 4096 bytes");
-		while ((c = peek(lx, 0)) >= 0 && c != '\n')
-			advance(lx);
-		return;
-	}
 	c = peek(lx, 0);
 	if (c < 0) {
+		/* Before the line check: a long last line is reported once. */
 		t->kind = TOK_EOF;
+		return;
+	}
+	if (line_too_long(lx)) {
+		fail_line(lx, t);
 		return;
 	}
 	if (is_alpha(c)) {
@@ -222,19 +235,15 @@ static void lex_one(struct lex *lx, struct lex_token *t)
 	}
 	advance(lx);
 	t->len = 1;
-	fail(t, c < 0x20 || c > 0x7e ? "unexpected byte" : "unexpected character");
+	fail(t,
+	     c < 0x20 || c > 0x7e ? "unexpected byte" : "unexpected character");
 }
 
 /* The line limit, checked once a token has been read whole. */
 static void check_line(struct lex *lx, struct lex_token *t)
 {
-	int c;
-
-	if (t->kind == TOK_ERROR || !line_too_long(lx))
-		return;
-	fail(t, "line longer than 4096 bytes");
-	while ((c = peek(lx, 0)) >= 0 && c != '\n')
-		advance(lx);
+	if (t->kind != TOK_ERROR && t->kind != TOK_EOF && line_too_long(lx))
+		fail_line(lx, t);
 }
 
 void lex_next(struct lex *lx, struct lex_token *t)
@@ -251,8 +260,8 @@ void lex_word(struct lex *lx, struct lex_token *t)
 	start(lx, t);
 	t->kind = TOK_WORD;
 	/* '-' too, so that a MAC written 02-00-... stays one (bad) word. */
-	while ((c = peek(lx, 0)) >= 0 && (hexval(c) >= 0 || c == ':' ||
-					  c == '.' || c == '/' || c == '-'))
+	while ((c = peek(lx, 0)) >= 0 &&
+	       (hexval(c) >= 0 || c == ':' || c == '.' || c == '/' || c == '-'))
 		advance(lx);
 	t->len = (size_t)(lx->src + lx->off - t->text);
 	c = peek(lx, 0);

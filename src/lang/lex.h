@@ -34,6 +34,7 @@ struct lex_token {
 	enum lex_tok kind;
 	const char *text; /* into the source; for TOK_ERROR a message */
 	size_t len;
+	const char *raw;  /* where the token starts in the source, errors too */
 	unsigned line;
 	unsigned col;
 	uint64_t num;	/* TOK_NUM */

@@ -42,18 +42,20 @@ struct parser {
 	struct lex lx;
 	struct lex_token tok; /* the lookahead, when have */
 	bool have;
-	unsigned prev_line;  /* line of the last token consumed */
-	unsigned depth;	     /* open braces, brackets, parentheses, unary */
-	size_t consumed;     /* tokens consumed so far */
-	size_t blamed;	     /* consumed + 1 when the lookahead was blamed */
-	size_t n_rules;	     /* rules and port policies */
-	bool stop;	     /* too many errors, or out of memory */
+	unsigned prev_line; /* line of the last token consumed */
+	unsigned depth; /* open braces, brackets, parentheses, unary */
+	unsigned parens; /* open brackets and parentheses */
+	unsigned err_parens; /* parens when the last syntax error was seen */
+	size_t consumed; /* tokens consumed so far */
+	size_t blamed; /* consumed + 1 when the lookahead was blamed */
+	size_t n_rules; /* rules and port policies */
+	bool stop; /* too many errors, or out of memory */
 };
 
 static const char *const top_kws[] = { "rule", "host", "set", NULL };
-static const char *const rule_kws[] = { "match", "reply",   "send",  "forward",
-					"drop",	 "log",	    "limit", NULL };
-static const char *const host_kws[] = { "mac", "personality", "arp", "nd",
+static const char *const rule_kws[] = { "match", "reply", "send",  "forward",
+					"drop",	 "log",	  "limit", NULL };
+static const char *const host_kws[] = { "mac",	"personality", "arp", "nd",
 					"ping", "tcp",	       "udp", NULL };
 static const char *const svc_kws[] = { "banner", "on", NULL };
 static const char *const sact_kws[] = { "send",	 "echo", "close",
@@ -61,9 +63,9 @@ static const char *const sact_kws[] = { "send",	 "echo", "close",
 static const char *const udp_kws[] = { "reply", NULL };
 
 /* Words that are never a value in an expression. */
-static const char *const reserved[] = { "rule", "host",	   "set",  "match",
-					"reply", "send",    "forward", "drop",
-					"log",	"limit",   NULL };
+static const char *const reserved[] = { "rule",	 "host",  "set",     "match",
+					"reply", "send",  "forward", "drop",
+					"log",	 "limit", NULL };
 
 static const char *const personalities[] = { "linux", "windows", "freebsd",
 					     NULL };
@@ -76,10 +78,8 @@ static void check_stop(struct parser *p)
 		p->stop = true;
 }
 
-__attribute__((format(printf, 3, 0))) static void verr(struct parser *p,
-							struct ast_pos pos,
-							const char *fmt,
-							va_list ap)
+__attribute__((format(printf, 3, 0))) static void
+verr(struct parser *p, struct ast_pos pos, const char *fmt, va_list ap)
 {
 	char text[400];
 
@@ -90,9 +90,8 @@ __attribute__((format(printf, 3, 0))) static void verr(struct parser *p,
 	check_stop(p);
 }
 
-__attribute__((format(printf, 3, 4))) static void err(struct parser *p,
-						       struct ast_pos pos,
-						       const char *fmt, ...)
+__attribute__((format(printf, 3, 4))) static void
+err(struct parser *p, struct ast_pos pos, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -144,6 +143,21 @@ static void describe(const struct lex_token *t, char *buf, size_t cap)
 
 /* ---- tokens ---- */
 
+/* A lexer error token: its message, and the byte it blames when the
+ * message is about one. */
+static void lex_error(struct parser *p, const struct lex_token *t)
+{
+	struct lex_token one = { .kind = TOK_STRING, .text = t->raw, .len = 1 };
+	char q[16];
+
+	if (strncmp(t->text, "unexpected ", 11) != 0 || !t->raw) {
+		err(p, tok_pos(t), "%s", t->text);
+		return;
+	}
+	describe(&one, q, sizeof(q));
+	err(p, tok_pos(t), "%s %s", t->text, q);
+}
+
 static const struct lex_token *peek(struct parser *p)
 {
 	if (p->stop) {
@@ -157,7 +171,7 @@ static const struct lex_token *peek(struct parser *p)
 		lex_next(&p->lx, &p->tok);
 		p->have = true;
 		if (p->tok.kind == TOK_ERROR)
-			err(p, tok_pos(&p->tok), "%s", p->tok.text);
+			lex_error(p, &p->tok);
 	}
 	return &p->tok;
 }
@@ -170,7 +184,7 @@ static const struct lex_token *peek_word(struct parser *p)
 	lex_word(&p->lx, &p->tok);
 	p->have = true;
 	if (p->tok.kind == TOK_ERROR)
-		err(p, tok_pos(&p->tok), "%s", p->tok.text);
+		lex_error(p, &p->tok);
 	return &p->tok;
 }
 
@@ -182,7 +196,7 @@ static const struct lex_token *peek_regex(struct parser *p)
 	lex_regex(&p->lx, &p->tok);
 	p->have = true;
 	if (p->tok.kind == TOK_ERROR)
-		err(p, tok_pos(&p->tok), "%s", p->tok.text);
+		lex_error(p, &p->tok);
 	return &p->tok;
 }
 
@@ -206,7 +220,8 @@ static bool is_kw(const struct lex_token *t, const char *kw)
 {
 	size_t n = strlen(kw);
 
-	return t->kind == TOK_IDENT && t->len == n && memcmp(t->text, kw, n) == 0;
+	return t->kind == TOK_IDENT && t->len == n &&
+	       memcmp(t->text, kw, n) == 0;
 }
 
 static bool in_list(const struct lex_token *t, const char *const *kws)
@@ -227,13 +242,13 @@ static bool first_on_line(const struct parser *p, const struct lex_token *t)
  * error (already reported) or was blamed already.
  */
 __attribute__((format(printf, 2, 3))) static void expected(struct parser *p,
-							    const char *fmt,
-							    ...)
+							   const char *fmt, ...)
 {
 	const struct lex_token *t = peek(p);
 	char text[300], got[200];
 	va_list ap;
 
+	p->err_parens = p->parens;
 	if (t->kind == TOK_ERROR || p->blamed == p->consumed + 1)
 		return;
 	p->blamed = p->consumed + 1;
@@ -252,9 +267,9 @@ static void join(const char *const *kws, char *buf, size_t cap)
 	buf[0] = '\0';
 	for (i = 0; kws[i] && n < cap; i++)
 		n += (size_t)snprintf(buf + n, cap - n, "%s%s",
-				      i == 0	    ? ""
-				      : kws[i + 1] ? ", "
-						   : " or ",
+				      i == 0	 ? "" :
+				      kws[i + 1] ? ", " :
+						   " or ",
 				      kws[i]);
 }
 
@@ -267,7 +282,7 @@ static void join(const char *const *kws, char *buf, size_t cap)
  */
 static void resync(struct parser *p, const char *const *kws)
 {
-	unsigned braces = 0, parens = 0;
+	unsigned braces = 0, parens = 0, outer = kws ? p->err_parens : 0;
 
 	for (;;) {
 		const struct lex_token *t = peek(p);
@@ -295,7 +310,8 @@ static void resync(struct parser *p, const char *const *kws)
 				braces--;
 				break;
 			case ';':
-				if (kws && !braces) {
+				/* Not inside the parentheses the error was in. */
+				if (kws && !braces && !parens && !outer) {
 					take(p);
 					return;
 				}
@@ -308,6 +324,8 @@ static void resync(struct parser *p, const char *const *kws)
 			case ']':
 				if (parens)
 					parens--;
+				else if (outer)
+					outer--;
 				break;
 			default:
 				break;
@@ -317,11 +335,16 @@ static void resync(struct parser *p, const char *const *kws)
 	}
 }
 
-/* Opens a nesting level at pos; false (reported) past AST_DEPTH_MAX. */
-static bool enter(struct parser *p, struct ast_pos pos)
+/*
+ * Opens a nesting level at pos (paren: a parenthesis or bracket); false
+ * (reported) past AST_DEPTH_MAX.  Every enter() has its leave().
+ */
+static bool enter(struct parser *p, bool paren, struct ast_pos pos)
 {
+	p->parens += paren;
 	if (++p->depth <= AST_DEPTH_MAX)
 		return true;
+	p->err_parens = p->parens;
 	if (p->blamed != p->consumed + 1) {
 		p->blamed = p->consumed + 1;
 		err(p, pos, "nested deeper than %d levels", AST_DEPTH_MAX);
@@ -329,9 +352,10 @@ static bool enter(struct parser *p, struct ast_pos pos)
 	return false;
 }
 
-static void leave(struct parser *p)
+static void leave(struct parser *p, bool paren)
 {
 	p->depth--;
+	p->parens -= paren;
 }
 
 /* ---- values ---- */
@@ -427,7 +451,8 @@ static bool hex_value(struct parser *p, const struct lex_token *t,
 		if (hexdigit(c) >= 0) {
 			digits++;
 		} else if (c != ' ') {
-			struct ast_pos pos = { t->line, t->col + 1 + (unsigned)i };
+			struct ast_pos pos = { t->line,
+					       t->col + 1 + (unsigned)i };
 			struct lex_token one = { .kind = TOK_STRING,
 						 .text = s + i,
 						 .len = 1 };
@@ -455,7 +480,8 @@ static bool hex_value(struct parser *p, const struct lex_token *t,
 		if (s[i] == ' ')
 			continue;
 		if (s[i + 1] == ' ') {
-			struct ast_pos pos = { t->line, t->col + 2 + (unsigned)i };
+			struct ast_pos pos = { t->line,
+					       t->col + 2 + (unsigned)i };
 
 			err(p, pos, "space inside a byte in hex string");
 			return false;
@@ -501,8 +527,8 @@ static struct ast_expr *sequence(struct parser *p, struct ast_expr *e,
 
 	*h = h1 + 1;
 	if (first) {
-		struct ast_expr **slot = push(p, &items, &n, &cap,
-					      sizeof(*slot));
+		struct ast_expr **slot =
+			push(p, &items, &n, &cap, sizeof(*slot));
 
 		if (!slot)
 			return NULL;
@@ -546,7 +572,7 @@ static struct ast_expr *primary(struct parser *p, unsigned *h)
 	struct ast_expr *e, *first;
 	unsigned h1;
 
-	*h = 1;
+	*h = 0; /* a leaf: heights count operators and brackets */
 	if (t->kind == TOK_NUM) {
 		e = node(p, AST_NUM, pos);
 		if (e)
@@ -570,8 +596,8 @@ static struct ast_expr *primary(struct parser *p, unsigned *h)
 		take(p);
 		t = peek(p);
 		/* Python's b"..." is a byte string; hex "..." too. */
-		if (t->kind == TOK_STRING &&
-		    (hex || (b && t->line == id.line && t->col == id.col + 1))) {
+		if (t->kind == TOK_STRING && (hex || (b && t->line == id.line &&
+						      t->col == id.col + 1))) {
 			struct lex_token s = *t;
 
 			take(p);
@@ -595,7 +621,7 @@ static struct ast_expr *primary(struct parser *p, unsigned *h)
 	}
 	if (is_punct(t, "(")) {
 		take(p);
-		if (!enter(p, pos))
+		if (!enter(p, true, pos))
 			goto fail;
 		first = expr(p, &h1);
 		if (!first)
@@ -603,7 +629,7 @@ static struct ast_expr *primary(struct parser *p, unsigned *h)
 		t = peek(p);
 		if (is_punct(t, ")")) {
 			take(p);
-			leave(p);
+			leave(p, true);
 			*h = h1;
 			return first;
 		}
@@ -615,24 +641,24 @@ static struct ast_expr *primary(struct parser *p, unsigned *h)
 		e = node(p, AST_TUPLE, pos);
 		if (e)
 			e = sequence(p, e, first, h1, ")", h);
-		leave(p);
+		leave(p, true);
 		return e;
 	}
 	if (is_punct(t, "[")) {
 		take(p);
-		if (!enter(p, pos))
+		if (!enter(p, true, pos))
 			goto fail;
 		e = node(p, AST_LIST, pos);
 		if (e)
 			e = sequence(p, e, NULL, 0, "]", h);
-		leave(p);
+		leave(p, true);
 		return e;
 	}
 	expected(p, "expected a value (a number, a string, a field name, "
 		    "'(' or '[')");
 	return NULL;
 fail:
-	leave(p);
+	leave(p, true);
 	return NULL;
 }
 
@@ -647,12 +673,12 @@ static struct ast_expr *unary(struct parser *p, unsigned *h)
 		return primary(p, h);
 	op = t->op[0];
 	take(p);
-	if (!enter(p, pos)) {
-		leave(p);
+	if (!enter(p, false, pos)) {
+		leave(p, false);
 		return NULL;
 	}
 	a = unary(p, h);
-	leave(p);
+	leave(p, false);
 	if (!a)
 		return NULL;
 	e = node(p, AST_UNARY, pos);
@@ -671,8 +697,8 @@ static int precedence(const struct lex_token *t)
 		const char *op;
 		int prec;
 	} ops[] = {
-		{ "|", 1 }, { "^", 2 },	 { "&", 3 }, { "<<", 4 }, { ">>", 4 },
-		{ "+", 5 }, { "-", 5 },	 { "*", 6 }, { "/", 6 },  { "%", 6 },
+		{ "|", 1 }, { "^", 2 }, { "&", 3 }, { "<<", 4 }, { ">>", 4 },
+		{ "+", 5 }, { "-", 5 }, { "*", 6 }, { "/", 6 },	 { "%", 6 },
 	};
 	size_t i;
 
@@ -705,9 +731,9 @@ static struct ast_expr *binary(struct parser *p, int min, unsigned *h)
 		if (hr > *h)
 			*h = hr;
 		if (++*h > AST_DEPTH_MAX) {
-			err(p, pos,
-			    "expression deeper than %d levels of operators",
+			err(p, pos, "expression deeper than %d levels",
 			    AST_DEPTH_MAX);
+			p->blamed = p->consumed + 1;
 			return NULL;
 		}
 		e = node(p, AST_BINARY, pos);
@@ -728,6 +754,7 @@ static struct ast_expr *expr(struct parser *p, unsigned *h)
 	if (e && *h > AST_DEPTH_MAX) {
 		err(p, e->pos, "expression deeper than %d levels",
 		    AST_DEPTH_MAX);
+		p->blamed = p->consumed + 1;
 		return NULL;
 	}
 	return e;
@@ -759,7 +786,7 @@ static bool layer(struct parser *p, struct ast_layer *l)
 		return false;
 	}
 	take(p);
-	if (!enter(p, tok_pos(t)))
+	if (!enter(p, true, tok_pos(t)))
 		goto out;
 	for (;;) {
 		struct ast_arg *arg;
@@ -794,7 +821,8 @@ static bool layer(struct parser *p, struct ast_layer *l)
 			continue;
 		}
 		if (!is_punct(t, ")")) {
-			expected(p, "expected ',' or ')' after field '%s' of %s",
+			expected(p,
+				 "expected ',' or ')' after field '%s' of %s",
 				 arg->name, l->name);
 			goto out;
 		}
@@ -802,7 +830,7 @@ static bool layer(struct parser *p, struct ast_layer *l)
 	take(p);
 	ok = true;
 out:
-	leave(p);
+	leave(p, true);
 	l->args = args;
 	return ok;
 }
@@ -823,8 +851,7 @@ static bool tmpl(struct parser *p, struct ast_tmpl *out, const char *kw)
 			goto out;
 		}
 		if (out->n_layers == AST_LAYERS_MAX) {
-			err(p, tok_pos(t),
-			    "template with more than %d layers",
+			err(p, tok_pos(t), "template with more than %d layers",
 			    AST_LAYERS_MAX);
 			goto out;
 		}
@@ -916,8 +943,9 @@ static void block(struct parser *p, const char *what, const char *ctx,
 		}
 		if (t->kind == TOK_EOF ||
 		    (t->kind == TOK_IDENT && in_list(t, top_kws))) {
-			expected(p, "expected '}' to close %s (opened at line "
-				    "%u)",
+			expected(p,
+				 "expected '}' to close %s (opened at line "
+				 "%u)",
 				 what, open.line);
 			break;
 		}
@@ -949,6 +977,7 @@ static void block(struct parser *p, const char *what, const char *ctx,
 		if (!ok) {
 			resync(p, kws);
 			p->depth = depth;
+			p->parens = 0;
 		}
 		if (p->consumed == before)
 			take(p); /* cannot happen; never loop in place */
@@ -969,8 +998,8 @@ static bool open_block(struct parser *p, const char *after,
 	}
 	*open = tok_pos(t);
 	take(p);
-	if (!enter(p, *open)) {
-		leave(p);
+	if (!enter(p, false, *open)) {
+		leave(p, false);
 		return false;
 	}
 	return true;
@@ -1008,8 +1037,8 @@ static bool forward(struct parser *p, struct rule_ctx *c, bool keep)
 			return false;
 		}
 		as = keep ? push(p, &c->assigns, &r->n_assigns, &c->cap,
-				 sizeof(*as))
-			  : push(p, &scratch, &n, &cap, sizeof(*as));
+				 sizeof(*as)) :
+			    push(p, &scratch, &n, &cap, sizeof(*as));
 		if (!as)
 			return false;
 		n += keep;
@@ -1095,8 +1124,9 @@ static bool rule_item(struct parser *p, void *arg, const struct lex_token *kw)
 		s = *t;
 		take(p);
 		if (c->has_match) {
-			err(p, pos, "second 'match' in rule '%s' (first at line "
-				    "%u)",
+			err(p, pos,
+			    "second 'match' in rule '%s' (first at line "
+			    "%u)",
 			    r->name, r->match_pos.line);
 			return true;
 		}
@@ -1397,8 +1427,8 @@ static bool ports(struct parser *p, struct ast_ports *pp)
 	size_t cap = 0;
 
 	if (is_punct(t, "*")) {
-		struct ast_range *r = push(p, &ranges, &pp->n_ranges, &cap,
-					   sizeof(*r));
+		struct ast_range *r =
+			push(p, &ranges, &pp->n_ranges, &cap, sizeof(*r));
 
 		take(p);
 		if (!r)
@@ -1461,9 +1491,9 @@ static bool ports(struct parser *p, struct ast_ports *pp)
 		return false;
 	} else {
 		expected(p, "expected %s after the ports",
-			 pp->proto == AST_TCP
-				 ? "open, closed, filtered or tarpit"
-				 : "open, closed or filtered");
+			 pp->proto == AST_TCP ?
+				 "open, closed, filtered or tarpit" :
+				 "open, closed or filtered");
 		return false;
 	}
 	take(p);
@@ -1484,10 +1514,11 @@ static bool ports(struct parser *p, struct ast_ports *pp)
 		      &c);
 	} else {
 		struct udp_ctx c = { .pp = pp };
+		size_t errors = diag_count(p->d);
 
 		block(p, "udp open block", "udp open block", open, udp_kws,
 		      udp_item, &c);
-		if (!c.reply_pos.line)
+		if (!c.reply_pos.line && diag_count(p->d) == errors)
 			err(p, open, "udp open block without 'reply'");
 	}
 	return true;
@@ -1561,12 +1592,12 @@ static bool host_item(struct parser *p, void *arg, const struct lex_token *kw)
 		return true;
 	}
 	if (is_kw(kw, "arp") || is_kw(kw, "nd") || is_kw(kw, "ping")) {
-		enum ast_switch *sw = is_kw(kw, "arp") ? &h->arp
-				      : is_kw(kw, "nd") ? &h->nd
-							: &h->ping;
-		struct ast_pos *first = is_kw(kw, "arp") ? &c->arp_pos
-					: is_kw(kw, "nd") ? &c->nd_pos
-							  : &c->ping_pos;
+		enum ast_switch *sw = is_kw(kw, "arp") ? &h->arp :
+				      is_kw(kw, "nd")  ? &h->nd :
+							 &h->ping;
+		struct ast_pos *first = is_kw(kw, "arp") ? &c->arp_pos :
+					is_kw(kw, "nd")	 ? &c->nd_pos :
+							   &c->ping_pos;
 		enum ast_switch v;
 
 		t = peek(p);
@@ -1590,8 +1621,8 @@ static bool host_item(struct parser *p, void *arg, const struct lex_token *kw)
 		return true;
 	}
 	{
-		struct ast_ports *pp = push(p, &c->ports, &h->n_ports, &c->cap,
-					    sizeof(*pp));
+		struct ast_ports *pp =
+			push(p, &c->ports, &h->n_ports, &c->cap, sizeof(*pp));
 
 		if (!pp)
 			return false;
@@ -1620,8 +1651,9 @@ static bool host(struct parser *p, struct ast_host *h)
 
 		t = peek_word(p);
 		if (t->kind != TOK_WORD) {
-			expected(p, "expected an IPv4 or IPv6 address after "
-				    "'%s'",
+			expected(p,
+				 "expected an IPv4 or IPv6 address after "
+				 "'%s'",
 				 h->n_addrs ? "," : "host");
 			return false;
 		}
@@ -1640,11 +1672,17 @@ static bool host(struct parser *p, struct ast_host *h)
 			snprintf(label, sizeof(label), "host %.*s",
 				 (int)(t->len < 60 ? t->len : 60), t->text);
 		take(p);
-		if (!is_punct(peek(p), ","))
+		/* A word, so that a missing comma quotes the whole address. */
+		t = peek_word(p);
+		if (!is_punct(t, ","))
 			break;
 		take(p);
 	}
-	if (!open_block(p, "the host's addresses", &open))
+	if (!is_punct(peek(p), "{")) {
+		expected(p, "expected ',' or '{' after the address");
+		return false;
+	}
+	if (!open_block(p, "the address", &open))
 		return false;
 	c.label = label;
 	block(p, label, "host", open, host_kws, host_item, &c);
@@ -1690,6 +1728,7 @@ static void parse_all(struct parser *p, struct ast_file *out)
 		}
 		memset(&st, 0, sizeof(st));
 		p->depth = 0;
+		p->parens = 0;
 		if (is_kw(t, "rule")) {
 			st.kind = AST_STMT_RULE;
 			ok = rule(p, &st.u.rule);

@@ -301,7 +301,7 @@ static bool icmp6_has_tgt(uint8_t type)
 
 static bool get_icmp6_tgt(const struct pkt *p, struct pkt_value *v)
 {
-	if (!icmp6_has_tgt(p->icmp6.type))
+	if (!icmp6_has_tgt(p->icmp6.type) || p->icmp6.tgt_cut)
 		return false;
 	set_addr(v, p->icmp6.tgt, 16);
 	return true;
@@ -312,6 +312,7 @@ static bool put_icmp6_tgt(struct pkt *p, const struct pkt_value *v)
 	if (!icmp6_has_tgt(p->icmp6.type))
 		return false;
 	memcpy(p->icmp6.tgt, addr_of(v, 16), 16);
+	p->icmp6.tgt_cut = false;
 	return true;
 }
 

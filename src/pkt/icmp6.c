@@ -78,6 +78,7 @@ enum pkt_verdict pkt_icmp6_parse(struct pkt_rd *r, struct pkt *p)
 	case 135: /* NS */
 	case 136: /* NA */
 		pkt_rd_bytes(r, ic->tgt, 16);
+		ic->tgt_cut = !pkt_rd_ok(r);
 		break;
 	default:
 		return PKT_OK;

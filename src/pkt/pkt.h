@@ -209,6 +209,7 @@ struct pkt_icmp6 {
 	uint16_t cksum;
 	uint32_t word;
 	uint8_t tgt[16];	/* NS, NA */
+	bool tgt_cut;		/* NS, NA: the capture ends inside tgt */
 	uint32_t reachabletime; /* RA */
 	uint32_t retranstimer;	/* RA */
 	unsigned n_opt;

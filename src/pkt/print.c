@@ -1179,12 +1179,18 @@ static void line_icmp6(FILE *out, const struct pkt *p)
 		fputs("router advertisement", out);
 		break;
 	case 135:
-		fputs("neighbor solicitation, who has ", out);
-		print_ip6(out, ic->tgt);
+		fputs("neighbor solicitation", out);
+		if (!ic->tgt_cut) {
+			fputs(", who has ", out);
+			print_ip6(out, ic->tgt);
+		}
 		break;
 	case 136:
-		fputs("neighbor advertisement, tgt is ", out);
-		print_ip6(out, ic->tgt);
+		fputs("neighbor advertisement", out);
+		if (!ic->tgt_cut) {
+			fputs(", tgt is ", out);
+			print_ip6(out, ic->tgt);
+		}
 		break;
 	case 137:
 		fputs("redirect", out);

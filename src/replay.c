@@ -24,7 +24,7 @@
 
 void replay_usage(FILE *out)
 {
-	fputs("usage: riposte replay -r IN.pcap [-w OUT.pcap] [--seed N] [-v] "
+	fputs("usage: riposte replay -r IN.pcap [-w OUT.pcap] [--seed N] [-v|-q] "
 	      "RULES\n"
 	      "\n"
 	      "Runs the rules over a capture file, offline: prints each frame,\n"
@@ -35,6 +35,7 @@ void replay_usage(FILE *out)
 	      "  --seed N    seed every random choice (default: the file's\n"
 	      "              `set seed`, else 1)\n"
 	      "  -v          also print each reply as a tree of fields\n"
+	      "  -q          print only the closing counts (for big captures)\n"
 	      "  -h, --help  print this help\n",
 	      out);
 }
@@ -81,7 +82,7 @@ static void print_result(const struct engine_result *res, bool verbose)
 }
 
 static int replay_file(struct ruleset *rs, const char *in, const char *out,
-		       uint64_t seed, bool verbose)
+		       uint64_t seed, int verbosity)
 {
 	char err[IO_PCAPFILE_ERRLEN] = "";
 	struct io_pcapfile *f = NULL;
@@ -116,10 +117,12 @@ static int replay_file(struct ruleset *rs, const char *in, const char *out,
 
 		n++;
 		engine_handle(&e, fr.data, fr.caplen, fr.wirelen, us, &res);
-		show_print_stamp(stdout, n, &fr.ts);
-		pkt_print_line(stdout, &res.req);
-		fputc('\n', stdout);
-		print_result(&res, verbose);
+		if (verbosity >= 0) {
+			show_print_stamp(stdout, n, &fr.ts);
+			pkt_print_line(stdout, &res.req);
+			fputc('\n', stdout);
+			print_result(&res, verbosity > 0);
+		}
 		for (i = 0; w && i < res.n; i++) {
 			rf.data = res.frame[i];
 			rf.caplen = rf.wirelen = (uint32_t)res.len[i];
@@ -140,8 +143,8 @@ static int replay_file(struct ruleset *rs, const char *in, const char *out,
 		status = 2;
 	}
 	printf("%" PRIu64 " frames, %" PRIu64 " replies, %" PRIu64
-	       " matched no rule\n",
-	       e.frames, e.replies, e.drops[DROP_NO_RULE]);
+	       " matched no rule, %" PRIu64 " filter runs\n",
+	       e.frames, e.replies, e.drops[DROP_NO_RULE], e.filter_runs);
 done:
 	engine_cleanup(&e);
 	io_pcapfile_close(f);
@@ -163,13 +166,14 @@ int replay_main(int argc, char *argv[])
 	};
 	const char *in = NULL, *out = NULL;
 	uint64_t seed = 0;
-	bool has_seed = false, verbose = false;
+	bool has_seed = false;
+	int verbosity = 0;
 	struct ruleset *rs;
 	int c, status;
 
 	opterr = 0;
 	optind = 0;
-	while ((c = getopt_long(argc, argv, ":r:w:vh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":r:w:vqh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'r':
 			in = optarg;
@@ -178,7 +182,10 @@ int replay_main(int argc, char *argv[])
 			out = optarg;
 			break;
 		case 'v':
-			verbose = true;
+			verbosity = 1;
+			break;
+		case 'q':
+			verbosity = -1;
 			break;
 		case 's':
 			if (parse_u64(optarg, &seed) < 0)
@@ -209,7 +216,7 @@ int replay_main(int argc, char *argv[])
 	rs = cmd_load_rules("replay", argv[optind]);
 	if (!rs)
 		return 2;
-	status = replay_file(rs, in, out, has_seed ? seed : rs->seed, verbose);
+	status = replay_file(rs, in, out, has_seed ? seed : rs->seed, verbosity);
 	ruleset_free(rs);
 	return status;
 }

@@ -124,6 +124,7 @@ static bool limit_ok(struct engine *e, const struct crule *r,
 struct match_ctx {
 	const uint8_t *frame;
 	struct pcap_pkthdr hdr;
+	uint64_t *runs;
 };
 
 static bool rule_matches(const struct crule *r, const struct pkt *q,
@@ -135,6 +136,7 @@ static bool rule_matches(const struct crule *r, const struct pkt *q,
 		return host_match(r, q);
 	if (!r->filter)
 		return true;
+	(*m->runs)++;
 	return pcap_offline_filter(&r->bpf, &m->hdr, m->frame) != 0;
 }
 
@@ -208,6 +210,7 @@ void engine_handle(struct engine *e, const uint8_t *frame, size_t caplen,
 		goto out;
 	}
 	m.frame = frame;
+	m.runs = &e->filter_runs;
 	m.hdr.ts.tv_sec = (time_t)(ts_us / 1000000u);
 	m.hdr.ts.tv_usec = (suseconds_t)(ts_us % 1000000u);
 	m.hdr.caplen = (bpf_u_int32)caplen;

@@ -167,6 +167,7 @@ struct engine {
 	struct rl_bucket *src_buckets; /* per-source, hashed */
 	uint64_t frames;
 	uint64_t replies;
+	uint64_t filter_runs; /* BPF programs run: what dispatch saves */
 	uint64_t drops[DROP__MAX];
 	uint64_t *matched; /* per rule */
 	uint8_t out[ENGINE_REPLIES_MAX][ENGINE_FRAME_MAX];

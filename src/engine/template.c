@@ -412,6 +412,7 @@ static bool arg_compile(struct arena *a, struct diag *d,
 	if (cls->id == TL_TCP && strcmp(arg->name, "options") == 0) {
 		const struct ast_expr *e = arg->value;
 		size_t i;
+		bool ok;
 
 		if (e->kind != AST_LIST) {
 			diag_error(d, e->pos, "TCP options are a list, as in "
@@ -423,10 +424,10 @@ static bool arg_compile(struct arena *a, struct diag *d,
 		t->opts = arena_calloc(a, e->n ? e->n : 1, sizeof(*t->opts));
 		if (!t->opts)
 			return false;
+		ok = true;
 		for (i = 0; i < e->n; i++)
-			if (!topt_compile(a, d, e->items[i], &t->opts[i]))
-				return false;
-		return true;
+			ok &= topt_compile(a, d, e->items[i], &t->opts[i]);
+		return ok;
 	}
 	if (cls->id == TL_NDOPT) {
 		if (strcmp(arg->name, "lladdr") != 0) {

@@ -78,26 +78,19 @@ static void check_stop(struct parser *p)
 		p->stop = true;
 }
 
-__attribute__((format(printf, 3, 0))) static void
-verr(struct parser *p, struct ast_pos pos, const char *fmt, va_list ap)
-{
-	char text[400];
-
-	if (p->stop)
-		return;
-	vsnprintf(text, sizeof(text), fmt, ap);
-	diag_error(p->d, pos, "%s", text);
-	check_stop(p);
-}
-
 __attribute__((format(printf, 3, 4))) static void
 err(struct parser *p, struct ast_pos pos, const char *fmt, ...)
 {
+	char text[400];
 	va_list ap;
 
+	if (p->stop)
+		return;
 	va_start(ap, fmt);
-	verr(p, pos, fmt, ap);
+	vsnprintf(text, sizeof(text), fmt, ap);
 	va_end(ap);
+	diag_error(p->d, pos, "%s", text);
+	check_stop(p);
 }
 
 static void nomem(struct parser *p)
@@ -1021,27 +1014,30 @@ struct rule_ctx {
 	bool has_match;
 };
 
+/* forward FIELD = EXPR, ...; a second action's (keep false) is parsed
+ * for its errors into spare storage. */
 static bool forward(struct parser *p, struct rule_ctx *c, bool keep)
 {
 	struct ast_rule *r = c->r;
-	void *scratch = NULL;
-	size_t n = 0, cap = 0;
+	void *spare = NULL;
+	size_t n_spare = 0, cap_spare = 0;
+	const char *after = "forward";
 
 	for (;;) {
 		const struct lex_token *t = peek(p);
 		struct ast_assign *as;
 
 		if (t->kind != TOK_IDENT || in_list(t, reserved)) {
-			expected(p, "expected a field name after '%s'",
-				 n ? "," : "forward");
+			expected(p, "expected a field name after '%s'", after);
 			return false;
 		}
-		as = keep ? push(p, &c->assigns, &r->n_assigns, &c->cap,
-				 sizeof(*as)) :
-			    push(p, &scratch, &n, &cap, sizeof(*as));
+		if (keep)
+			as = push(p, &c->assigns, &r->n_assigns, &c->cap,
+				  sizeof(*as));
+		else
+			as = push(p, &spare, &n_spare, &cap_spare, sizeof(*as));
 		if (!as)
 			return false;
-		n += keep;
 		as->pos = tok_pos(t);
 		if (!(as->field = copy_text(p, t)))
 			return false;
@@ -1056,6 +1052,7 @@ static bool forward(struct parser *p, struct rule_ctx *c, bool keep)
 		if (!is_punct(peek(p), ","))
 			return true;
 		take(p);
+		after = ",";
 	}
 }
 

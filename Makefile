@@ -67,14 +67,14 @@ FUZZ_FLAGS := -g -O1 -fno-omit-frame-pointer -fsanitize=fuzzer-no-link,address,u
 	-fno-sanitize-recover=all
 FUZZ_TIME ?= 60
 
-.PHONY: all check unit golden scapy fuzz fuzz-run deps install clean \
+.PHONY: all check unit golden errors scapy fuzz fuzz-run deps install clean \
 	golden-update format
 
 all: riposte
 
 # Always refreshed, so that ./riposte is the flavour (SAN=1 or not) last asked for.
 riposte: $(BUILD)/riposte FORCE
-	$(Q)cp $< $@
+	$(Q)cp $< $@.tmp && mv -f $@.tmp $@
 
 FORCE:
 
@@ -101,7 +101,10 @@ $(BUILD)/tests/%: tests/unit/%.c $(LIB)
 		-o $@ $< $(LDFLAGS) $(LIB) $(PKG_LIBS) $(CMOCKA_LIBS)
 
 # Every test that exists.  Each stage stops the run on failure.
-check: unit golden scapy
+check: unit golden errors scapy
+
+errors: riposte
+	$(Q)sh tests/errors/run.sh ./riposte
 
 unit: $(UNIT_BIN)
 	$(Q)set -e; for t in $(UNIT_BIN); do \

@@ -10,7 +10,8 @@
  * "icmp6", "tcp dst port N", "udp dst port N" are used.  A key is a
  * necessary condition; the filter still decides.  A frame's candidates
  * are three sorted lists (no key, its protocol, its protocol and port),
- * walked merged in file order, so the first match still wins.
+ * walked merged in file order, so the first match still wins.  A frame
+ * that did not dissect cleanly proves no key and is tried against all.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -275,6 +276,17 @@ const struct crule *dispatch_find(const struct ruleset *rs,
 	int proto = -1, dport = -1;
 	unsigned last = ~0u;
 
+	if (q->verdict != PKT_OK) {
+		/*
+		 * A frame the dissector could not finish may still match a
+		 * filter that reads its bytes directly (ip[9] of a truncated
+		 * header): no key is proven, so every rule is a candidate.
+		 */
+		for (k = 0; k < rs->n_rules; k++)
+			if (match(&rs->rules[k], q, ctx))
+				return &rs->rules[k];
+		return NULL;
+	}
 	l[n++] = &ds->generic;
 	if (q->has & (PKT_L_IP | PKT_L_IP6))
 		proto = (q->has & PKT_L_IP) ? q->ip.proto : q->ip6.next;

@@ -112,6 +112,15 @@ static void compile_rule(struct ruleset *rs, struct diag *d,
 
 	if (!r)
 		return;
+	/* A name says which rule fired: two rules may not share one. */
+	for (i = 0; i + 1 < rs->n_rules; i++)
+		if (rs->rules[i].kind == CRULE_FILTER &&
+		    strcmp(rs->rules[i].name, ar->name) == 0) {
+			diag_error(d, ar->pos,
+				   "rule name '%s' already used at line %u",
+				   ar->name, rs->rules[i].pos.line);
+			break;
+		}
 	r->kind = CRULE_FILTER;
 	r->name = ar->name;
 	r->pos = ar->pos;
@@ -358,15 +367,16 @@ int ruleset_compile(const struct ast_file *f, struct diag *d,
 			break;
 		}
 		if (rs->n_rules > AST_RULES_MAX) {
-			diag_error(d, (struct ast_pos){ 0, 0 },
-				   "more than %u rules", AST_RULES_MAX);
+			diag_error_file(d, "more than %u rules once host "
+					   "blocks are expanded",
+					AST_RULES_MAX);
 			break;
 		}
 	}
 	if (rs->arena.oom)
-		diag_error(d, (struct ast_pos){ 0, 0 }, "out of memory");
+		diag_error_file(d, "out of memory");
 	if (!diag_count(d) && dispatch_build(rs) < 0)
-		diag_error(d, (struct ast_pos){ 0, 0 }, "out of memory");
+		diag_error_file(d, "out of memory");
 	if (diag_count(d)) {
 		ruleset_free(rs);
 		return -EINVAL;
@@ -383,7 +393,8 @@ int ruleset_load(const char *path, struct diag *d, struct ruleset **out)
 	int rc;
 
 	*out = NULL;
-	arena_init(&a, 0);
+	/* A parse tree past 256 MiB is an error, not a way to exhaust memory. */
+	arena_init(&a, 256u << 20);
 	memset(&f, 0, sizeof(f));
 	rc = lang_parse_file(&a, d, path, &f);
 	if (rc == 0) {

@@ -8,7 +8,9 @@
  * of the line.  The lexer never allocates: token text points into the
  * source buffer, and a string's value is decoded on demand by
  * lex_string_value().  Hard limits (line length, string size) produce
- * error tokens with their own messages.
+ * error tokens with their own messages; a line too long is reported once,
+ * at its first byte past the limit (column LEX_LINE_MAX + 1), and the rest
+ * of it is skipped.
  */
 #ifndef RIPOSTE_LANG_LEX_H
 #define RIPOSTE_LANG_LEX_H
@@ -55,8 +57,12 @@ void lex_init(struct lex *lx, const char *src, size_t len);
 void lex_next(struct lex *lx, struct lex_token *t);
 
 /*
- * Reads an address-like word ([0-9A-Fa-f:.] plus '/' for prefixes): an
+ * Reads an address-like word ([0-9A-Fa-f:.-] plus '/' for prefixes): an
  * IPv4 or IPv6 address or a MAC, which the ordinary lexer would split.
+ * A word that starts with a letter and runs into other letters or digits
+ * is a name ("arp"), read as lex_next() would; one that starts with a
+ * digit or ':' takes the letters that follow ("10.0.0.1x"), so that a bad
+ * address is one bad word.  Nothing address-like: as lex_next().
  */
 void lex_word(struct lex *lx, struct lex_token *t);
 

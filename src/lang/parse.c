@@ -21,6 +21,7 @@
  * nothing points into the source text.
  */
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -1190,9 +1191,34 @@ static bool rule(struct parser *p, struct ast_rule *r)
 		expected(p, "expected a rule name after 'rule'");
 		return false;
 	}
-	if (!(r->name = copy_text(p, t)))
-		return false;
-	take(p);
+	{
+		/*
+		 * Names may hold '-' (tarpit-net), which the lexer reads as
+		 * an operator: the name runs on in the source while it is
+		 * '-' followed by a name character, with no space between.
+		 */
+		const char *start = t->text;
+		size_t end, len = t->len;
+
+		take(p);
+		end = p->lx.off;
+		while (!p->have && end + 1 < p->lx.len &&
+		       p->lx.src[end] == '-' &&
+		       (isalnum((unsigned char)p->lx.src[end + 1]) ||
+			p->lx.src[end + 1] == '_')) {
+			end++;
+			while (end < p->lx.len &&
+			       (isalnum((unsigned char)p->lx.src[end]) ||
+				p->lx.src[end] == '_' || p->lx.src[end] == '.'))
+				end++;
+		}
+		if (!p->have && end > p->lx.off) {
+			len = end - (size_t)(start - p->lx.src);
+			p->lx.off = end;
+		}
+		if (!(r->name = arena_strndup(p->a, start, len)))
+			return false;
+	}
 	count_rule(p, r->pos);
 	if (!open_block(p, "rule name", &open))
 		return false;

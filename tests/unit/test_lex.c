@@ -143,6 +143,7 @@ static void test_limits(void **state)
 	lex_next(&lx, &t); /* the identifier runs past the limit */
 	assert_int_equal(t.kind, TOK_ERROR);
 	assert_int_equal(t.line, 1);
+	assert_int_equal(t.col, LEX_LINE_MAX + 1);
 	assert_string_equal(t.text, "line longer than 4096 bytes");
 	lex_next(&lx, &t);
 	assert_int_equal(t.kind, TOK_IDENT);
@@ -183,6 +184,117 @@ static void test_words_regex_bytes(void **state)
 	assert_int_equal(t.kind, TOK_EOF);
 }
 
+static void test_word_edges(void **state)
+{
+	const char *src = "02-00-00-00-00-0a arp face:b00c::1 192.0.2.1x "
+			  "dead\n2001:db8::1{";
+	struct lex lx;
+	struct lex_token t;
+
+	(void)state;
+	lex_init(&lx, src, strlen(src));
+	lex_word(&lx, &t);
+	assert_int_equal(t.kind, TOK_WORD);
+	assert_int_equal(t.len, strlen("02-00-00-00-00-0a"));
+	/* A name that starts with hex letters stays a name. */
+	lex_word(&lx, &t);
+	assert_int_equal(t.kind, TOK_IDENT);
+	assert_int_equal(t.len, 3);
+	assert_int_equal(t.col, 19);
+	lex_word(&lx, &t);
+	assert_int_equal(t.kind, TOK_WORD);
+	assert_int_equal(t.len, strlen("face:b00c::1"));
+	/* Letters after a numeric word make one bad word. */
+	lex_word(&lx, &t);
+	assert_int_equal(t.kind, TOK_WORD);
+	assert_int_equal(t.len, strlen("192.0.2.1x"));
+	lex_word(&lx, &t);
+	assert_int_equal(t.kind, TOK_WORD);
+	assert_int_equal(t.len, 4);
+	lex_word(&lx, &t);
+	assert_int_equal(t.kind, TOK_WORD);
+	assert_int_equal(t.line, 2);
+	assert_int_equal(t.len, strlen("2001:db8::1"));
+	lex_word(&lx, &t);
+	assert_int_equal(t.kind, TOK_PUNCT);
+	assert_string_equal(t.op, "{");
+	lex_word(&lx, &t);
+	assert_int_equal(t.kind, TOK_EOF);
+}
+
+/* Error tokens still say where in the source they start. */
+static void test_error_raw(void **state)
+{
+	const char *src = "a @ b";
+	struct lex lx;
+	struct lex_token t;
+
+	(void)state;
+	lex_init(&lx, src, strlen(src));
+	lex_next(&lx, &t);
+	lex_next(&lx, &t);
+	assert_int_equal(t.kind, TOK_ERROR);
+	assert_ptr_equal(t.raw, src + 2);
+	assert_int_equal(t.col, 3);
+	lex_next(&lx, &t);
+	assert_int_equal(t.kind, TOK_IDENT);
+	assert_ptr_equal(t.raw, t.text);
+}
+
+/* Reads the first token of src with fn, then every token to the end;
+ * returns the number of line errors, checking they are at col 4097. */
+static int line_errors(const char *src, size_t len,
+		       void (*fn)(struct lex *, struct lex_token *))
+{
+	struct lex lx;
+	struct lex_token t;
+	int errors = 0, n;
+
+	lex_init(&lx, src, len);
+	fn(&lx, &t);
+	for (n = 0; n < 100000; n++) {
+		if (t.kind == TOK_EOF)
+			return errors;
+		if (t.kind == TOK_ERROR &&
+		    strcmp(t.text, "line longer than 4096 bytes") == 0) {
+			assert_int_equal(t.col, LEX_LINE_MAX + 1);
+			errors++;
+		}
+		lex_next(&lx, &t);
+	}
+	fail_msg("no end of file");
+	return -1;
+}
+
+static void test_line_limit_edges(void **state)
+{
+	size_t n = LEX_LINE_MAX + 2, i;
+	char *src = malloc(n + 1);
+
+	(void)state;
+	assert_non_null(src);
+	for (i = 0; i < n; i++)
+		src[i] = 'a';
+	/* Exactly LEX_LINE_MAX bytes is fine, one more is not. */
+	assert_int_equal(line_errors(src, LEX_LINE_MAX, lex_next), 0);
+	assert_int_equal(line_errors(src, LEX_LINE_MAX + 1, lex_next), 1);
+	/* Once per line, also when the line ends the file. */
+	for (i = 0; i < n; i++)
+		src[i] = '1';
+	assert_int_equal(line_errors(src, n, lex_word), 1);
+	src[0] = '/';
+	src[n - 1] = '/';
+	assert_int_equal(line_errors(src, n, lex_regex), 1);
+	src[0] = '#';
+	assert_int_equal(line_errors(src, n, lex_next), 1);
+	for (i = 0; i < n; i++)
+		src[i] = ' ';
+	assert_int_equal(line_errors(src, n, lex_next), 1);
+	src[n - 1] = 'x';
+	assert_int_equal(line_errors(src, n, lex_next), 1);
+	free(src);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -191,6 +303,9 @@ int main(void)
 		cmocka_unit_test(test_strings),
 		cmocka_unit_test(test_limits),
 		cmocka_unit_test(test_words_regex_bytes),
+		cmocka_unit_test(test_word_edges),
+		cmocka_unit_test(test_error_raw),
+		cmocka_unit_test(test_line_limit_edges),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -102,8 +102,8 @@ int check_main(int argc, char *argv[])
 	}
 	if (argc - optind != 1)
 		return cmd_usage_error("check", check_usage, "%s",
-				       argc - optind ? "one rule file, please"
-						     : "no rule file");
+				       argc - optind ? "one rule file, please" :
+						       "no rule file");
 	rs = cmd_load_rules("check", argv[optind]);
 	if (!rs)
 		return 2;
@@ -115,10 +115,11 @@ int check_main(int argc, char *argv[])
 	}
 	printf("rules OK\n\n%zu rules, first match wins:\n", rs->n_rules);
 	ruleset_print_rules(rs, stdout);
-	printf("\ncapture filter:\n    %s\n", *filter ? filter : "(every frame)");
+	printf("\ncapture filter:\n    %s\n",
+	       *filter ? filter : "(every frame)");
 	dead = pcap_open_dead(DLT_EN10MB, 65535);
-	if (!dead || pcap_compile(dead, &prog, filter, 1,
-				  PCAP_NETMASK_UNKNOWN) < 0) {
+	if (!dead ||
+	    pcap_compile(dead, &prog, filter, 1, PCAP_NETMASK_UNKNOWN) < 0) {
 		fprintf(stderr, "riposte: check: capture filter: %s\n",
 			dead ? pcap_geterr(dead) : "out of memory");
 		status = 1;
@@ -133,8 +134,7 @@ int check_main(int argc, char *argv[])
 	}
 	if (dead)
 		pcap_close(dead);
-	printf("\nnftables (nft -f), installed by riposte run -i %s:\n",
-	       iface);
+	printf("\nnftables (nft -f), installed by riposte run -i %s:\n", iface);
 	ruleset_print_nft(rs, stdout, iface);
 	free(filter);
 	ruleset_free(rs);

@@ -173,7 +173,8 @@ int replay_main(int argc, char *argv[])
 
 	opterr = 0;
 	optind = 0;
-	while ((c = getopt_long(argc, argv, ":r:w:vqh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":r:w:vqh", longopts, NULL)) !=
+	       -1) {
 		switch (c) {
 		case 'r':
 			in = optarg;
@@ -211,12 +212,13 @@ int replay_main(int argc, char *argv[])
 				       "no capture file (-r FILE)");
 	if (argc - optind != 1)
 		return cmd_usage_error("replay", replay_usage, "%s",
-				       argc - optind ? "one rule file, please"
-						     : "no rule file");
+				       argc - optind ? "one rule file, please" :
+						       "no rule file");
 	rs = cmd_load_rules("replay", argv[optind]);
 	if (!rs)
 		return 2;
-	status = replay_file(rs, in, out, has_seed ? seed : rs->seed, verbosity);
+	status =
+		replay_file(rs, in, out, has_seed ? seed : rs->seed, verbosity);
 	ruleset_free(rs);
 	return status;
 }

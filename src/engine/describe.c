@@ -58,7 +58,8 @@ void ruleset_print_rules(const struct ruleset *rs, FILE *out)
 
 		fprintf(out, "%4zu  ", i + 1);
 		if (r->kind == CRULE_FILTER) {
-			fprintf(out, "rule %s (line %u): ", r->name, r->pos.line);
+			fprintf(out, "rule %s (line %u): ", r->name,
+				r->pos.line);
 			if (r->filter)
 				fprintf(out, "match \"%s\"", r->filter);
 			else
@@ -67,8 +68,8 @@ void ruleset_print_rules(const struct ruleset *rs, FILE *out)
 			case AST_ACT_REPLY:
 			case AST_ACT_SEND:
 				fprintf(out, ", %s ",
-					r->action == AST_ACT_REPLY ? "reply"
-								   : "send");
+					r->action == AST_ACT_REPLY ? "reply" :
+								     "send");
 				tmpl_print(out, r->ast_tmpl);
 				break;
 			case AST_ACT_FORWARD:
@@ -95,8 +96,9 @@ void ruleset_print_rules(const struct ruleset *rs, FILE *out)
 		fprintf(out, " (line %u): ", r->pos.line);
 		switch (r->kind) {
 		case CRULE_ARP:
-			fprintf(out, "arp: answer who-has with %02x:%02x:%02x:"
-				     "%02x:%02x:%02x",
+			fprintf(out,
+				"arp: answer who-has with %02x:%02x:%02x:"
+				"%02x:%02x:%02x",
 				r->host->mac[0], r->host->mac[1],
 				r->host->mac[2], r->host->mac[3],
 				r->host->mac[4], r->host->mac[5]);
@@ -109,19 +111,21 @@ void ruleset_print_rules(const struct ruleset *rs, FILE *out)
 			break;
 		case CRULE_TCP:
 		case CRULE_UDP:
-			fprintf(out, "%s ", r->kind == CRULE_TCP ? "tcp" : "udp");
+			fprintf(out, "%s ",
+				r->kind == CRULE_TCP ? "tcp" : "udp");
 			print_ports(out, r->ports);
 			fprintf(out, " %s", pol[r->policy]);
 			if (!r->ports)
 				fputs(" (default)", out);
-			if (r->kind == CRULE_TCP && (r->policy == AST_OPEN ||
-						     r->policy == AST_TARPIT))
-				fprintf(out, ", personality %s: ttl %u, "
-					     "window %u, options %s",
+			if (r->kind == CRULE_TCP &&
+			    (r->policy == AST_OPEN || r->policy == AST_TARPIT))
+				fprintf(out,
+					", personality %s: ttl %u, "
+					"window %u, options %s",
 					r->host->pers->name, r->host->pers->ttl,
-					r->policy == AST_TARPIT
-						? 0
-						: r->host->pers->window,
+					r->policy == AST_TARPIT ?
+						0 :
+						r->host->pers->window,
 					r->host->pers->options_text);
 			if (r->service)
 				fputs(", service (stateful engine)", out);
@@ -196,15 +200,17 @@ static void nft_rule(FILE *out, const struct crule *r, const struct ruleset *rs)
 	if (r->kind != CRULE_FILTER)
 		return;
 	if (r->action == AST_ACT_NONE) {
-		fprintf(out, "\t\t# rule %s: log only, the kernel keeps these "
-			     "frames\n",
+		fprintf(out,
+			"\t\t# rule %s: log only, the kernel keeps these "
+			"frames\n",
 			r->name);
 		return;
 	}
 	int proto = -1, port = -1;
 	bool exact = false;
-	static const char *const l4[] = { [1] = "icmp", [6] = "tcp",
-					  [17] = "udp", [58] = "icmpv6" };
+	static const char *const l4[] = {
+		[1] = "icmp", [6] = "tcp", [17] = "udp", [58] = "icmpv6"
+	};
 
 	if (r->filter)
 		dispatch_filter_key(r->filter, &proto, &port, &exact);

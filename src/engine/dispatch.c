@@ -96,8 +96,7 @@ static int read_port(const char *t, size_t n)
 
 #define TOK_MAX 64
 
-void dispatch_filter_key(const char *text, int *proto, int *port,
-			 bool *exact)
+void dispatch_filter_key(const char *text, int *proto, int *port, bool *exact)
 {
 	const char *tok[TOK_MAX];
 	size_t len[TOK_MAX], n = 0, i, start;
@@ -138,7 +137,8 @@ void dispatch_filter_key(const char *text, int *proto, int *port,
 	for (i = 0; i < n; i++) {
 		if ((len[i] == 2 && !memcmp(tok[i], "or", 2)) ||
 		    (len[i] == 3 && !memcmp(tok[i], "not", 3)) ||
-		    memchr(tok[i], '|', len[i]) || memchr(tok[i], '(', len[i]) ||
+		    memchr(tok[i], '|', len[i]) ||
+		    memchr(tok[i], '(', len[i]) ||
 		    memchr(tok[i], ')', len[i]) ||
 		    (tok[i][0] == '!' && !(len[i] == 2 && tok[i][1] == '=')))
 			return;
@@ -152,11 +152,15 @@ void dispatch_filter_key(const char *text, int *proto, int *port,
 			    (len[i] == 2 && !memcmp(tok[i], "&&", 2)))
 				break;
 		m = i - start;
-#define IS(k, w) (len[start + (k)] == strlen(w) && !memcmp(tok[start + (k)], w, strlen(w)))
+#define IS(k, w)                          \
+	(len[start + (k)] == strlen(w) && \
+	 !memcmp(tok[start + (k)], w, strlen(w)))
 		if (m == 1 && (IS(0, "tcp") || IS(0, "udp") || IS(0, "icmp") ||
 			       IS(0, "icmp6"))) {
-			*proto = IS(0, "tcp") ? 6 : IS(0, "udp") ? 17
-						: IS(0, "icmp") ? 1 : 58;
+			*proto = IS(0, "tcp")  ? 6 :
+				 IS(0, "udp")  ? 17 :
+				 IS(0, "icmp") ? 1 :
+						 58;
 		} else if (m == 4 && (IS(0, "tcp") || IS(0, "udp")) &&
 			   IS(1, "dst") && IS(2, "port")) {
 			int p = read_port(tok[start + 3], len[start + 3]);
@@ -264,8 +268,7 @@ int dispatch_build(struct ruleset *rs)
 	return rc;
 }
 
-const struct crule *dispatch_find(const struct ruleset *rs,
-				  const struct pkt *q,
+const struct crule *dispatch_find(const struct ruleset *rs, const struct pkt *q,
 				  bool (*match)(const struct crule *r,
 						const struct pkt *q, void *ctx),
 				  void *ctx)

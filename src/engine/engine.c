@@ -127,8 +127,7 @@ struct match_ctx {
 	uint64_t *runs;
 };
 
-static bool rule_matches(const struct crule *r, const struct pkt *q,
-			 void *arg)
+static bool rule_matches(const struct crule *r, const struct pkt *q, void *arg)
 {
 	struct match_ctx *m = arg;
 
@@ -160,14 +159,15 @@ static void forward(struct engine *e, const struct crule *r,
 		}
 		memset(&pv, 0, sizeof(pv));
 		/* Numbers wrap to the field: ip.ttl - 1 of 0 is 255, as in C. */
-		pv.u = a->field->bits && a->field->bits < 64
-			       ? v.u & ((1ull << a->field->bits) - 1)
-			       : v.u;
+		pv.u = a->field->bits && a->field->bits < 64 ?
+			       v.u & ((1ull << a->field->bits) - 1) :
+			       v.u;
 		pv.b.p = v.b;
 		pv.b.len = v.len;
 		if (v.b && v.len <= sizeof(pv.addr))
 			memcpy(pv.addr, v.b, v.len);
-		if (!(o.has & a->field->layer) || !pkt_field_put(&o, a->field, &pv)) {
+		if (!(o.has & a->field->layer) ||
+		    !pkt_field_put(&o, a->field, &pv)) {
 			res->drop = DROP_EVAL;
 			res->why = "a rewritten value does not fit its field";
 			return;

@@ -27,7 +27,7 @@
 
 enum crule_kind {
 	CRULE_FILTER, /* rule NAME { ... } */
-	CRULE_ARP,    /* host ... { arp on } */
+	CRULE_ARP, /* host ... { arp on } */
 	CRULE_ND,
 	CRULE_PING,
 	CRULE_TCP, /* host ... { tcp PORTS policy } */
@@ -135,13 +135,13 @@ void ruleset_print_rules(const struct ruleset *rs, FILE *out);
 
 enum engine_drop {
 	DROP_NONE,
-	DROP_NO_RULE,	 /* nothing matched */
-	DROP_RULE,	 /* the rule said drop, or filtered */
-	DROP_LIMIT,	 /* over the rule's rate */
-	DROP_EVAL,	 /* a template could not be built for this frame */
-	DROP_MALFORMED,	 /* host rules answer only well-formed frames */
+	DROP_NO_RULE, /* nothing matched */
+	DROP_RULE, /* the rule said drop, or filtered */
+	DROP_LIMIT, /* over the rule's rate */
+	DROP_EVAL, /* a template could not be built for this frame */
+	DROP_MALFORMED, /* host rules answer only well-formed frames */
 	DROP_NOT_ANSWERED, /* matched, but nothing to say (an RST, an ACK) */
-	DROP_MULTICAST,	 /* never answer a broadcast or multicast source */
+	DROP_MULTICAST, /* never answer a broadcast or multicast source */
 	DROP__MAX,
 };
 
@@ -150,7 +150,7 @@ struct engine_result {
 	bool log;
 	enum engine_drop drop;
 	const char *why; /* details for DROP_EVAL */
-	unsigned n;	 /* replies */
+	unsigned n; /* replies */
 	size_t len[ENGINE_REPLIES_MAX];
 	const uint8_t *frame[ENGINE_REPLIES_MAX]; /* valid until next call */
 	struct pkt req;
@@ -200,16 +200,14 @@ bool host_match(const struct crule *r, const struct pkt *q);
  * any) are necessary conditions of every frame it matches; *exact says
  * the filter is nothing more than them (so nftables can say it too).
  */
-void dispatch_filter_key(const char *text, int *proto, int *port,
-			 bool *exact);
+void dispatch_filter_key(const char *text, int *proto, int *port, bool *exact);
 
 int dispatch_build(struct ruleset *rs);
 /*
  * Calls match(rule) on the candidate rules for q in file order until one
  * returns true; returns that rule or NULL.
  */
-const struct crule *dispatch_find(const struct ruleset *rs,
-				  const struct pkt *q,
+const struct crule *dispatch_find(const struct ruleset *rs, const struct pkt *q,
 				  bool (*match)(const struct crule *r,
 						const struct pkt *q, void *ctx),
 				  void *ctx);

@@ -129,8 +129,8 @@ static void freebsd_options(struct pkt_tcp *o, const struct pkt_tcp *syn,
 static const struct personality personalities[] = {
 	{ "linux", 64, true, IPID_ZERO, 65160, 1460, 7, linux_options,
 	  "mss,sackOK,TS,nop,wscale 7 (as offered)" },
-	{ "windows", 128, true, IPID_INCREMENT, 65535, 1460, 8,
-	  windows_options, "mss,nop,wscale 8,sackOK,TS (as offered)" },
+	{ "windows", 128, true, IPID_INCREMENT, 65535, 1460, 8, windows_options,
+	  "mss,nop,wscale 8,sackOK,TS (as offered)" },
 	{ "freebsd", 64, true, IPID_RANDOM, 65535, 1460, 6, freebsd_options,
 	  "mss,nop,wscale 6,sackOK,TS (as offered)" },
 };
@@ -150,7 +150,8 @@ static bool host_has4(const struct chost *h, const uint8_t a[4])
 	size_t i;
 
 	for (i = 0; i < h->n_addrs; i++)
-		if (h->addrs[i].family == AF_INET && !memcmp(h->addrs[i].a, a, 4))
+		if (h->addrs[i].family == AF_INET &&
+		    !memcmp(h->addrs[i].a, a, 4))
 			return true;
 	return false;
 }
@@ -244,9 +245,11 @@ static void reply_ip(struct engine *e, const struct crule *r,
 		o->ip.version = 4;
 		o->ip.ttl = pe->ttl;
 		o->ip.flags = pe->df ? PKT_IP_DF : 0;
-		o->ip.id = pe->ipid == IPID_ZERO	? 0
-			   : pe->ipid == IPID_INCREMENT ? (uint16_t)e->ipid++
-							: (uint16_t)expr_random(&e->rng);
+		o->ip.id = pe->ipid == IPID_ZERO ?
+				   0 :
+			   pe->ipid == IPID_INCREMENT ?
+				   (uint16_t)e->ipid++ :
+				   (uint16_t)expr_random(&e->rng);
 		memcpy(o->ip.src, q->ip.dst, 4);
 		memcpy(o->ip.dst, q->ip.src, 4);
 	} else if (q->has & PKT_L_IP6) {
@@ -281,10 +284,10 @@ static uint32_t isn_of(const struct engine *e, const struct pkt *q)
 
 static int emit(struct engine *e, struct pkt *o, struct engine_result *res)
 {
-	uint8_t l4 = (o->has & PKT_L_TCP)    ? PKT_PROTO_TCP
-		     : (o->has & PKT_L_UDP)  ? PKT_PROTO_UDP
-		     : (o->has & PKT_L_ICMP) ? PKT_PROTO_ICMP
-					     : PKT_PROTO_ICMP6;
+	uint8_t l4 = (o->has & PKT_L_TCP)  ? PKT_PROTO_TCP :
+		     (o->has & PKT_L_UDP)  ? PKT_PROTO_UDP :
+		     (o->has & PKT_L_ICMP) ? PKT_PROTO_ICMP :
+					     PKT_PROTO_ICMP6;
 	int n;
 
 	o->ip.proto = l4;
@@ -325,8 +328,8 @@ static int answer_tcp(struct engine *e, const struct crule *r,
 	o.tcp.sport = t->dport;
 	o.tcp.dport = t->sport;
 	if (r->policy == AST_CLOSED) {
-		seglen = (uint32_t)q->payload.len +
-			 !!(t->flags & PKT_TCP_SYN) + !!(t->flags & PKT_TCP_FIN);
+		seglen = (uint32_t)q->payload.len + !!(t->flags & PKT_TCP_SYN) +
+			 !!(t->flags & PKT_TCP_FIN);
 		if (t->flags & PKT_TCP_ACK) {
 			o.tcp.seq = t->ack;
 			o.tcp.flags = PKT_TCP_RST;
@@ -360,8 +363,8 @@ static int answer_udp(struct engine *e, const struct crule *r,
 	memset(&o, 0, sizeof(o));
 	if (r->policy == AST_FILTERED ||
 	    (r->policy == AST_OPEN && !r->udp_reply)) {
-		res->drop = r->policy == AST_FILTERED ? DROP_RULE
-						      : DROP_NOT_ANSWERED;
+		res->drop = r->policy == AST_FILTERED ? DROP_RULE :
+							DROP_NOT_ANSWERED;
 		return 0;
 	}
 	reply_ip(e, r, q, &o);

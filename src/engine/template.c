@@ -66,7 +66,8 @@ enum targ_kind { TARG_FIELD, TARG_TCPOPTS, TARG_LLADDR };
 
 struct topt {
 	uint8_t kind;
-	struct expr *v[4]; /* MSS/WScale: v[0]; Timestamp: v[0..1]; SAck: pairs */
+	struct expr
+		*v[4]; /* MSS/WScale: v[0]; Timestamp: v[0..1]; SAck: pairs */
 	size_t n;
 	const uint8_t *raw; /* unknown kinds, SAckOK: constant bytes */
 	size_t raw_len;
@@ -120,7 +121,8 @@ static bool may_follow(enum tl_id prev, enum tl_id next, bool first)
 	case TL_ARP:
 	case TL_IP:
 	case TL_IP6:
-		return prev == TL_ETHER || prev == TL_DOT1AD || prev == TL_DOT1Q;
+		return prev == TL_ETHER || prev == TL_DOT1AD ||
+		       prev == TL_DOT1Q;
 	case TL_ICMP:
 		return prev == TL_IP;
 	case TL_ICMP6:
@@ -145,8 +147,8 @@ static int parse_mac(const uint8_t *s, size_t len, uint8_t mac[6])
 		return -1;
 	memcpy(buf, s, len);
 	buf[len] = 0;
-	if (sscanf(buf, "%2x:%2x:%2x:%2x:%2x:%2x%c", &v[0], &v[1], &v[2],
-		   &v[3], &v[4], &v[5], &tail) != 6)
+	if (sscanf(buf, "%2x:%2x:%2x:%2x:%2x:%2x%c", &v[0], &v[1], &v[2], &v[3],
+		   &v[4], &v[5], &tail) != 6)
 		return -1;
 	for (int i = 0; i < 6; i++)
 		mac[i] = (uint8_t)v[i];
@@ -203,9 +205,9 @@ static bool coerce(struct arena *a, struct diag *d, struct expr *x,
 		if (x->op == EXPR_CONST && x->type == EXPR_BYTES) {
 			if (parse_flags(x->b, x->len, t == PKT_F_TCPFLAGS,
 					&x->u) < 0) {
-				diag_error(d, x->pos, "bad flags \"%.*s\" for %s",
-					   (int)x->len, (const char *)x->b,
-					   name);
+				diag_error(
+					d, x->pos, "bad flags \"%.*s\" for %s",
+					(int)x->len, (const char *)x->b, name);
 				return false;
 			}
 			x->type = EXPR_INT;
@@ -217,8 +219,7 @@ static bool coerce(struct arena *a, struct diag *d, struct expr *x,
 			diag_error(d, x->pos, "%s takes a number", name);
 			return false;
 		}
-		if (x->op == EXPR_CONST && bits && bits < 64 &&
-		    x->u >> bits) {
+		if (x->op == EXPR_CONST && bits && bits < 64 && x->u >> bits) {
 			diag_error(d, x->pos, "%llu does not fit %s (%u bits)",
 				   (unsigned long long)x->u, name, bits);
 			return false;
@@ -249,19 +250,24 @@ static bool coerce(struct arena *a, struct diag *d, struct expr *x,
 
 			memcpy(s, x->b, x->len);
 			s[x->len] = 0;
-			if ((t == PKT_F_MAC && parse_mac(x->b, x->len, buf) == 0) ||
-			    (t == PKT_F_IP4 && inet_pton(AF_INET, s, buf) == 1) ||
-			    (t == PKT_F_IP6 && inet_pton(AF_INET6, s, buf) == 1)) {
+			if ((t == PKT_F_MAC &&
+			     parse_mac(x->b, x->len, buf) == 0) ||
+			    (t == PKT_F_IP4 &&
+			     inet_pton(AF_INET, s, buf) == 1) ||
+			    (t == PKT_F_IP6 &&
+			     inet_pton(AF_INET6, s, buf) == 1)) {
 				x->b = buf;
-				x->len = t == PKT_F_MAC ? 6 : t == PKT_F_IP4 ? 4 : 16;
+				x->len = t == PKT_F_MAC ? 6 :
+					 t == PKT_F_IP4 ? 4 :
+							  16;
 				return true;
 			}
 		}
 		diag_error(d, x->pos, "\"%.*s\" is not %s for %s",
 			   (int)(x->len > 64 ? 64 : x->len), (const char *)x->b,
-			   t == PKT_F_MAC   ? "a MAC address"
-			   : t == PKT_F_IP4 ? "an IPv4 address"
-					    : "an IPv6 address",
+			   t == PKT_F_MAC ? "a MAC address" :
+			   t == PKT_F_IP4 ? "an IPv4 address" :
+					    "an IPv6 address",
 			   name);
 		return false;
 	case PKT_F_BYTES:
@@ -279,9 +285,12 @@ static const struct {
 	uint8_t kind;
 	unsigned ints; /* values it takes; 0 with bytes */
 } optnames[] = {
-	{ "EOL", PKT_TCPOPT_EOL, 0 },	   { "NOP", PKT_TCPOPT_NOP, 0 },
-	{ "MSS", PKT_TCPOPT_MSS, 1 },	   { "WScale", PKT_TCPOPT_WSCALE, 1 },
-	{ "SAckOK", PKT_TCPOPT_SACKOK, 0 }, { "SAck", PKT_TCPOPT_SACK, 2 },
+	{ "EOL", PKT_TCPOPT_EOL, 0 },
+	{ "NOP", PKT_TCPOPT_NOP, 0 },
+	{ "MSS", PKT_TCPOPT_MSS, 1 },
+	{ "WScale", PKT_TCPOPT_WSCALE, 1 },
+	{ "SAckOK", PKT_TCPOPT_SACKOK, 0 },
+	{ "SAck", PKT_TCPOPT_SACK, 2 },
 	{ "Timestamp", PKT_TCPOPT_TIMESTAMP, 2 },
 };
 
@@ -326,8 +335,9 @@ static bool topt_compile(struct arena *a, struct diag *d,
 		return true;
 	}
 	if (name->kind != AST_STR) {
-		diag_error(d, name->pos, "a TCP option is named by a string "
-					 "such as \"MSS\" or by its number");
+		diag_error(d, name->pos,
+			   "a TCP option is named by a string "
+			   "such as \"MSS\" or by its number");
 		return false;
 	}
 	for (i = 0; i < sizeof(optnames) / sizeof(optnames[0]); i++)
@@ -360,19 +370,19 @@ static bool topt_compile(struct arena *a, struct diag *d,
 	if (want == 1) {
 		o->v[0] = expr_compile(a, d, val);
 		o->n = 1;
-		return o->v[0] && coerce(a, d, o->v[0], PKT_F_UINT,
-					 optnames[i].name,
-					 o->kind == PKT_TCPOPT_MSS ? 16 : 8);
+		return o->v[0] &&
+		       coerce(a, d, o->v[0], PKT_F_UINT, optnames[i].name,
+			      o->kind == PKT_TCPOPT_MSS ? 16 : 8);
 	}
 	/* Timestamp (tsval, tsecr); SAck (l1, r1, ..., l4, r4). */
 	if (val->kind != AST_TUPLE || val->n == 0 ||
 	    (o->kind == PKT_TCPOPT_TIMESTAMP && val->n != 2) ||
 	    (o->kind == PKT_TCPOPT_SACK && (val->n % 2 || val->n > 8))) {
 		diag_error(d, val->pos,
-			   o->kind == PKT_TCPOPT_TIMESTAMP
-				   ? "Timestamp takes (tsval, tsecr)"
-				   : "SAck takes (left, right, ...), 1 to 4 "
-				     "blocks");
+			   o->kind == PKT_TCPOPT_TIMESTAMP ?
+				   "Timestamp takes (tsval, tsecr)" :
+				   "SAck takes (left, right, ...), 1 to 4 "
+				   "blocks");
 		return false;
 	}
 	if (val->n > 4) {
@@ -383,7 +393,8 @@ static bool topt_compile(struct arena *a, struct diag *d,
 			return false;
 		for (i = 0; i < val->n; i++) {
 			v[i] = expr_compile(a, d, val->items[i]);
-			if (!v[i] || !coerce(a, d, v[i], PKT_F_UINT, "SAck", 32))
+			if (!v[i] ||
+			    !coerce(a, d, v[i], PKT_F_UINT, "SAck", 32))
 				return false;
 		}
 		o->n = val->n;
@@ -393,8 +404,10 @@ static bool topt_compile(struct arena *a, struct diag *d,
 	for (i = 0; i < val->n; i++) {
 		o->v[i] = expr_compile(a, d, val->items[i]);
 		if (!o->v[i] ||
-		    !coerce(a, d, o->v[i], PKT_F_UINT, name->kind == AST_STR
-				    ? (const char *)name->str : "option", 32))
+		    !coerce(a, d, o->v[i], PKT_F_UINT,
+			    name->kind == AST_STR ? (const char *)name->str :
+						    "option",
+			    32))
 			return false;
 	}
 	o->n = val->n;
@@ -415,8 +428,9 @@ static bool arg_compile(struct arena *a, struct diag *d,
 		bool ok;
 
 		if (e->kind != AST_LIST) {
-			diag_error(d, e->pos, "TCP options are a list, as in "
-					      "[(\"MSS\", 1460), (\"NOP\", None)]");
+			diag_error(d, e->pos,
+				   "TCP options are a list, as in "
+				   "[(\"MSS\", 1460), (\"NOP\", None)]");
 			return false;
 		}
 		t->kind = TARG_TCPOPTS;
@@ -499,7 +513,8 @@ struct tmpl *tmpl_compile(struct arena *a, struct diag *d,
 				   al->name, tp->layers[i - 1].cls->name);
 			ok = false;
 		} else if (i == 0 && !may_follow(TL_ETHER, l->cls->id, true)) {
-			diag_error(d, al->pos, "a template cannot start with '%s'",
+			diag_error(d, al->pos,
+				   "a template cannot start with '%s'",
 				   al->name);
 			ok = false;
 		}
@@ -514,8 +529,8 @@ struct tmpl *tmpl_compile(struct arena *a, struct diag *d,
 		if (!l->args)
 			return NULL;
 		for (j = 0; j < al->n_args; j++)
-			if (!arg_compile(a, d, l->cls, &al->args[j], &l->args[j],
-					 &l->type_given))
+			if (!arg_compile(a, d, l->cls, &al->args[j],
+					 &l->args[j], &l->type_given))
 				ok = false;
 	}
 	if (t->n_layers == 0) {
@@ -600,7 +615,8 @@ static void mirror(const struct tmpl *t, struct pkt *o, const struct pkt *q)
 		o->icmp.rest = q->icmp.rest; /* id and seq */
 	}
 	if ((q->has & PKT_L_ICMP6) && t->has[TL_ICMP6] &&
-	    q->icmp6.type == 128 && (o->icmp6.type == 129 || o->icmp6.type == 128))
+	    q->icmp6.type == 128 &&
+	    (o->icmp6.type == 129 || o->icmp6.type == 128))
 		o->icmp6.word = q->icmp6.word;
 }
 
@@ -803,27 +819,27 @@ int tmpl_build(const struct tmpl *t, const struct expr_env *env, uint8_t *buf,
 			continue;
 		switch (t->layers[i].cls->id) {
 		case TL_IP:
-			o.ip.proto = (o.has & PKT_L_TCP)    ? PKT_PROTO_TCP
-				     : (o.has & PKT_L_UDP)  ? PKT_PROTO_UDP
-				     : (o.has & PKT_L_ICMP) ? PKT_PROTO_ICMP
-							    : o.ip.proto;
+			o.ip.proto = (o.has & PKT_L_TCP)  ? PKT_PROTO_TCP :
+				     (o.has & PKT_L_UDP)  ? PKT_PROTO_UDP :
+				     (o.has & PKT_L_ICMP) ? PKT_PROTO_ICMP :
+							    o.ip.proto;
 			break;
 		case TL_IP6:
-			o.ip6.nh = (o.has & PKT_L_TCP)	   ? PKT_PROTO_TCP
-				   : (o.has & PKT_L_UDP)   ? PKT_PROTO_UDP
-				   : (o.has & PKT_L_ICMP6) ? PKT_PROTO_ICMP6
-				   : (o.has & PKT_L_RAW)   ? PKT_PROTO_NONE
-							   : PKT_PROTO_NONE;
+			o.ip6.nh = (o.has & PKT_L_TCP)	 ? PKT_PROTO_TCP :
+				   (o.has & PKT_L_UDP)	 ? PKT_PROTO_UDP :
+				   (o.has & PKT_L_ICMP6) ? PKT_PROTO_ICMP6 :
+				   (o.has & PKT_L_RAW)	 ? PKT_PROTO_NONE :
+							   PKT_PROTO_NONE;
 			break;
 		default:
 			break;
 		}
 	}
 	{
-		uint16_t l3 = (o.has & PKT_L_ARP)   ? PKT_ETHERTYPE_ARP
-			      : (o.has & PKT_L_IP)  ? PKT_ETHERTYPE_IP
-			      : (o.has & PKT_L_IP6) ? PKT_ETHERTYPE_IP6
-						    : 0x9000;
+		uint16_t l3 = (o.has & PKT_L_ARP) ? PKT_ETHERTYPE_ARP :
+			      (o.has & PKT_L_IP)  ? PKT_ETHERTYPE_IP :
+			      (o.has & PKT_L_IP6) ? PKT_ETHERTYPE_IP6 :
+						    0x9000;
 		bool eth_given = false, q_given = false, ad_given = false;
 
 		for (i = 0; i < t->n; i++) {
@@ -849,8 +865,8 @@ int tmpl_build(const struct tmpl *t, const struct expr_env *env, uint8_t *buf,
 	}
 	n = pkt_build(&o, buf, cap);
 	if (n < 0) {
-		*why = n == -ENOSPC ? "reply larger than its buffer"
-				    : "reply cannot be built";
+		*why = n == -ENOSPC ? "reply larger than its buffer" :
+				      "reply cannot be built";
 		return -1;
 	}
 	*why = NULL;

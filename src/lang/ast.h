@@ -47,10 +47,10 @@
 
 /* Hard limits, each with its own error message. */
 #define AST_RULES_MAX 65536 /* rules + host policies in one file */
-#define AST_DEPTH_MAX 32    /* nesting of braces, brackets, parentheses */
+#define AST_DEPTH_MAX 32 /* nesting of braces, brackets, parentheses */
 #define AST_FILE_MAX (16u << 20) /* bytes in one rule file */
-#define AST_LAYERS_MAX 16   /* layers in one template */
-#define AST_ERRORS_MAX 100  /* errors reported before giving up */
+#define AST_LAYERS_MAX 16 /* layers in one template */
+#define AST_ERRORS_MAX 100 /* errors reported before giving up */
 
 struct ast_pos {
 	unsigned line;
@@ -58,13 +58,13 @@ struct ast_pos {
 };
 
 enum ast_expr_kind {
-	AST_NUM,    /* num */
-	AST_STR,    /* str, len: a "..." or hex "..." string */
-	AST_NAME,   /* name: a field (tcp.seq), random, now */
-	AST_UNARY,  /* op, a */
+	AST_NUM, /* num */
+	AST_STR, /* str, len: a "..." or hex "..." string */
+	AST_NAME, /* name: a field (tcp.seq), random, now */
+	AST_UNARY, /* op, a */
 	AST_BINARY, /* op, a, b */
-	AST_LIST,   /* items, n: [ ... ] */
-	AST_TUPLE,  /* items, n: ( x, ... ) */
+	AST_LIST, /* items, n: [ ... ] */
+	AST_TUPLE, /* items, n: ( x, ... ) */
 };
 
 struct ast_expr {
@@ -124,7 +124,7 @@ struct ast_rule {
 	struct ast_assign *assigns; /* forward */
 	size_t n_assigns;
 	bool log;
-	uint32_t limit;		/* replies per second; 0: none */
+	uint32_t limit; /* replies per second; 0: none */
 	bool limit_per_source;
 	struct ast_pos limit_pos;
 };
@@ -135,7 +135,8 @@ enum ast_data_kind { AST_DATA_STRING, AST_DATA_HEX, AST_DATA_FILE };
 struct ast_data {
 	struct ast_pos pos;
 	enum ast_data_kind kind;
-	const uint8_t *bytes; /* decoded for STRING and HEX; the path for FILE */
+	const uint8_t
+		*bytes; /* decoded for STRING and HEX; the path for FILE */
 	size_t len;
 };
 
@@ -151,7 +152,7 @@ struct ast_sact {
 	struct ast_pos pos;
 	enum ast_sact_kind kind;
 	struct ast_data data; /* SEND */
-	uint32_t ms;	      /* WAIT */
+	uint32_t ms; /* WAIT */
 };
 
 enum ast_trigger_kind { AST_TRIG_PREFIX, AST_TRIG_REGEX, AST_TRIG_ANY };

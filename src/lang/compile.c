@@ -83,7 +83,8 @@ static const uint8_t *data_load(struct arena *a, struct diag *d,
 		return NULL;
 	}
 	buf = arena_alloc(a, (size_t)st.st_size + 1);
-	if (!buf || fread(buf, 1, (size_t)st.st_size, f) != (size_t)st.st_size) {
+	if (!buf ||
+	    fread(buf, 1, (size_t)st.st_size, f) != (size_t)st.st_size) {
 		diag_error(d, dt->pos, "cannot read \"%s\"", path);
 		fclose(f);
 		return NULL;
@@ -199,8 +200,7 @@ static void compile_rule(struct ruleset *rs, struct diag *d,
 }
 
 static void compile_host(struct ruleset *rs, struct diag *d,
-			 const struct ast_host *ah, size_t *cap,
-			 size_t *hcap)
+			 const struct ast_host *ah, size_t *cap, size_t *hcap)
 {
 	struct chost *h = arena_push(&rs->arena, (void **)&rs->hosts,
 				     &rs->n_hosts, hcap, sizeof(*h));
@@ -223,8 +223,7 @@ static void compile_host(struct ruleset *rs, struct diag *d,
 		memcpy(h->mac, ah->mac, 6);
 	else if (ah->n_addrs)
 		derive_mac(&ah->addrs[0], h->mac);
-	h->pers = personality_find(ah->personality ? ah->personality
-						   : "linux");
+	h->pers = personality_find(ah->personality ? ah->personality : "linux");
 	if (!h->pers) {
 		diag_error(d, ah->personality_pos,
 			   "unknown personality '%s' (linux, windows or "
@@ -237,21 +236,23 @@ static void compile_host(struct ruleset *rs, struct diag *d,
 	h->nd = v6 && ah->nd != AST_OFF;
 	h->ping = ah->ping != AST_OFF;
 	if (ah->arp == AST_ON && !v4)
-		diag_error(d, ah->pos, "arp on, but the host has no IPv4 "
-				       "address");
+		diag_error(d, ah->pos,
+			   "arp on, but the host has no IPv4 "
+			   "address");
 	if (ah->nd == AST_ON && !v6)
-		diag_error(d, ah->pos, "nd on, but the host has no IPv6 "
-				       "address");
+		diag_error(d, ah->pos,
+			   "nd on, but the host has no IPv6 "
+			   "address");
 
-#define HOST_RULE(k, nm)                                   \
-	do {                                               \
-		r = rule_new(rs, cap);                     \
-		if (!r)                                    \
-			return;                            \
-		r->kind = (k);                             \
-		r->host = h;                               \
-		r->pos = ah->pos;                          \
-		r->name = (nm);                            \
+#define HOST_RULE(k, nm)               \
+	do {                           \
+		r = rule_new(rs, cap); \
+		if (!r)                \
+			return;        \
+		r->kind = (k);         \
+		r->host = h;           \
+		r->pos = ah->pos;      \
+		r->name = (nm);        \
 	} while (0)
 
 	if (h->arp)
@@ -276,17 +277,16 @@ static void compile_host(struct ruleset *rs, struct diag *d,
 		r->ports = p;
 		r->policy = p->policy;
 		if (p->has_udp_reply)
-			r->udp_reply = data_load(&rs->arena, d, rs->path,
-						 &p->udp_reply,
-						 &r->udp_reply_len);
+			r->udp_reply =
+				data_load(&rs->arena, d, rs->path,
+					  &p->udp_reply, &r->udp_reply_len);
 		if (p->service.has_banner || p->service.n_triggers) {
 			size_t t, k, len;
 
 			r->service = true;
 			if (p->service.has_banner)
 				data_load(&rs->arena, d, rs->path,
-					  &p->service.banner,
-					  &len);
+					  &p->service.banner, &len);
 			for (t = 0; t < p->service.n_triggers; t++) {
 				const struct ast_trigger *tr =
 					&p->service.triggers[t];
@@ -294,7 +294,8 @@ static void compile_host(struct ruleset *rs, struct diag *d,
 				int rc;
 
 				if (tr->kind == AST_TRIG_REGEX) {
-					rc = regcomp(&re, (const char *)tr->text,
+					rc = regcomp(&re,
+						     (const char *)tr->text,
 						     REG_EXTENDED | REG_NOSUB);
 					if (rc) {
 						char msg[128];
@@ -367,8 +368,9 @@ int ruleset_compile(const struct ast_file *f, struct diag *d,
 			break;
 		}
 		if (rs->n_rules > AST_RULES_MAX) {
-			diag_error_file(d, "more than %u rules once host "
-					   "blocks are expanded",
+			diag_error_file(d,
+					"more than %u rules once host "
+					"blocks are expanded",
 					AST_RULES_MAX);
 			break;
 		}

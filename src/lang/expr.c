@@ -17,9 +17,9 @@ static const struct {
 	const char *op;
 	enum expr_op code;
 } binops[] = {
-	{ "+", EXPR_ADD }, { "-", EXPR_SUB }, { "*", EXPR_MUL },
-	{ "/", EXPR_DIV }, { "%", EXPR_MOD }, { "&", EXPR_AND },
-	{ "|", EXPR_OR },  { "^", EXPR_XOR }, { "<<", EXPR_SHL },
+	{ "+", EXPR_ADD },  { "-", EXPR_SUB }, { "*", EXPR_MUL },
+	{ "/", EXPR_DIV },  { "%", EXPR_MOD }, { "&", EXPR_AND },
+	{ "|", EXPR_OR },   { "^", EXPR_XOR }, { "<<", EXPR_SHL },
 	{ ">>", EXPR_SHR },
 };
 

@@ -47,13 +47,13 @@ struct expr {
 	enum expr_op op;
 	enum expr_type type;
 	struct ast_pos pos;
-	uint64_t u;		      /* CONST INT */
-	const uint8_t *b;	      /* CONST BYTES */
+	uint64_t u; /* CONST INT */
+	const uint8_t *b; /* CONST BYTES */
 	size_t len;
 	const struct pkt_field *field; /* FIELD */
-	enum pkt_ftype ftype;	      /* FIELD: how its bytes read */
-	struct expr *a, *c;	      /* operands */
-	struct expr **items;	      /* SEQ */
+	enum pkt_ftype ftype; /* FIELD: how its bytes read */
+	struct expr *a, *c; /* operands */
+	struct expr **items; /* SEQ */
 	size_t n;
 };
 

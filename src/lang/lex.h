@@ -18,29 +18,29 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define LEX_LINE_MAX 4096	 /* bytes in one line */
+#define LEX_LINE_MAX 4096 /* bytes in one line */
 #define LEX_STRING_MAX 65536 /* decoded bytes in one string */
 
 enum lex_tok {
 	TOK_EOF,
 	TOK_ERROR, /* text is the message, static */
 	TOK_IDENT, /* letters, digits, '_' and '.', not starting with a digit */
-	TOK_NUM,   /* decimal or 0x hex, fits 64 bits */
+	TOK_NUM, /* decimal or 0x hex, fits 64 bits */
 	TOK_STRING, /* "..." with \n \r \t \\ \" \xHH escapes */
-	TOK_REGEX,  /* /.../ where the parser asks for one */
-	TOK_WORD,   /* an address-like word where the parser asks for one */
-	TOK_PUNCT,  /* one of { } ( ) [ ] , ; = / + - * % & | ^ ~ < > !, or << >> */
+	TOK_REGEX, /* /.../ where the parser asks for one */
+	TOK_WORD, /* an address-like word where the parser asks for one */
+	TOK_PUNCT, /* one of { } ( ) [ ] , ; = / + - * % & | ^ ~ < > !, or << >> */
 };
 
 struct lex_token {
 	enum lex_tok kind;
 	const char *text; /* into the source; for TOK_ERROR a message */
 	size_t len;
-	const char *raw;  /* where the token starts in the source, errors too */
+	const char *raw; /* where the token starts in the source, errors too */
 	unsigned line;
 	unsigned col;
-	uint64_t num;	/* TOK_NUM */
-	char op[3];	/* TOK_PUNCT, NUL-terminated */
+	uint64_t num; /* TOK_NUM */
+	char op[3]; /* TOK_PUNCT, NUL-terminated */
 };
 
 struct lex {

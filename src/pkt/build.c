@@ -20,8 +20,9 @@ static void ip4_hdr_build(struct pkt_wr *w, const struct pkt *p)
 	const struct pkt_ip4 *ip = &p->ip;
 	size_t optlen = ip->options.len;
 	size_t pad = (4 - optlen % 4) % 4;
-	uint8_t ihl = (p->set & PKT_SET_IP_IHL) ? ip->ihl
-						: (uint8_t)(5 + (optlen + pad) / 4);
+	uint8_t ihl = (p->set & PKT_SET_IP_IHL) ?
+			      ip->ihl :
+			      (uint8_t)(5 + (optlen + pad) / 4);
 
 	pkt_wr_u8(w, (uint8_t)((ip->version & 0xf) << 4 | (ihl & 0xf)));
 	pkt_wr_u8(w, ip->tos);
@@ -58,9 +59,9 @@ static void tcp_hdr_build(struct pkt_wr *w, const struct pkt *p)
 	const struct pkt_tcp *t = &p->tcp;
 	size_t optlen = pkt_tcp_options_len(t);
 	size_t pad = (4 - optlen % 4) % 4;
-	uint8_t dataofs = (p->set & PKT_SET_TCP_DATAOFS)
-				  ? t->dataofs
-				  : (uint8_t)(5 + (optlen + pad) / 4);
+	uint8_t dataofs = (p->set & PKT_SET_TCP_DATAOFS) ?
+				  t->dataofs :
+				  (uint8_t)(5 + (optlen + pad) / 4);
 	unsigned i;
 
 	pkt_wr_be16(w, t->sport);
@@ -70,8 +71,9 @@ static void tcp_hdr_build(struct pkt_wr *w, const struct pkt *p)
 	pkt_wr_be16(w, (uint16_t)((dataofs & 0xf) << 12 |
 				  (t->reserved & 7) << 9 | (t->flags & 0x1ff)));
 	pkt_wr_be16(w, t->window);
-	pkt_wr_be16(w, (p->set & PKT_SET_TCP_CHKSUM) || p->fragment ? t->chksum
-								     : 0);
+	pkt_wr_be16(w, (p->set & PKT_SET_TCP_CHKSUM) || p->fragment ?
+			       t->chksum :
+			       0);
 	pkt_wr_be16(w, t->urgptr);
 	for (i = 0; i < t->n_opt && i < PKT_TCP_OPT_MAX; i++) {
 		const struct pkt_tcpopt *o = &t->opt[i];
@@ -104,8 +106,9 @@ static void icmp6_build(struct pkt_wr *w, const struct pkt *p)
 
 	pkt_wr_u8(w, ic->type);
 	pkt_wr_u8(w, ic->code);
-	pkt_wr_be16(w, (p->set & PKT_SET_ICMP6_CKSUM) || p->fragment ? ic->cksum
-									 : 0);
+	pkt_wr_be16(w, (p->set & PKT_SET_ICMP6_CKSUM) || p->fragment ?
+			       ic->cksum :
+			       0);
 	if (!pkt_icmp6_has_word(ic->type))
 		return;
 	pkt_wr_be32(w, ic->word);
@@ -174,7 +177,8 @@ static bool buildable(const struct pkt *p)
 		return false;
 	if (!(p->has & PKT_L_TCP))
 		return true;
-	if (!(p->set & PKT_SET_TCP_DATAOFS) && pkt_tcp_options_len(&p->tcp) > 40)
+	if (!(p->set & PKT_SET_TCP_DATAOFS) &&
+	    pkt_tcp_options_len(&p->tcp) > 40)
 		return false;
 	for (i = 0; i < p->tcp.n_opt && i < PKT_TCP_OPT_MAX; i++)
 		if (p->tcp.opt[i].data.len > 253)
@@ -209,9 +213,9 @@ int pkt_build(const struct pkt *p, uint8_t *buf, size_t cap)
 			pkt_wr_u8(&w, p->icmp.type);
 			pkt_wr_u8(&w, p->icmp.code);
 			pkt_wr_be16(&w, (p->set & PKT_SET_ICMP_CHKSUM) ||
-						p->fragment
-						? p->icmp.chksum
-						: 0);
+							p->fragment ?
+						p->icmp.chksum :
+						0);
 			pkt_wr_be32(&w, p->icmp.rest);
 		} else if (p->has & PKT_L_ICMP6)
 			icmp6_build(&w, p);

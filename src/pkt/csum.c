@@ -75,5 +75,5 @@ uint16_t pkt_csum_update32(uint16_t check, uint32_t old, uint32_t new)
 {
 	check = pkt_csum_update16(check, (uint16_t)(old >> 16),
 				  (uint16_t)(new >> 16));
-	return pkt_csum_update16(check, (uint16_t)old, (uint16_t)new);
+	return pkt_csum_update16(check, (uint16_t)old, (uint16_t) new);
 }

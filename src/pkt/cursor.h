@@ -23,16 +23,16 @@
 
 struct pkt_rd {
 	const uint8_t *p; /* first byte of the window */
-	size_t len;	  /* bytes in the window */
-	size_t off;	  /* next byte to read, off <= len always */
-	bool err;	  /* a read went past len; sticky */
+	size_t len; /* bytes in the window */
+	size_t off; /* next byte to read, off <= len always */
+	bool err; /* a read went past len; sticky */
 };
 
 struct pkt_wr {
-	uint8_t *p;  /* caller-owned buffer */
-	size_t cap;  /* its capacity */
-	size_t off;  /* bytes written, off <= cap always */
-	bool err;    /* a write would have passed cap; sticky */
+	uint8_t *p; /* caller-owned buffer */
+	size_t cap; /* its capacity */
+	size_t off; /* bytes written, off <= cap always */
+	bool err; /* a write would have passed cap; sticky */
 };
 
 static inline void pkt_rd_init(struct pkt_rd *r, const uint8_t *p, size_t len)

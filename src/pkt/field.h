@@ -16,14 +16,14 @@
 #include "pkt.h"
 
 enum pkt_ftype {
-	PKT_F_UINT,     /* printed in decimal */
-	PKT_F_HEX,      /* printed as 0x... */
-	PKT_F_MAC,      /* 6 bytes */
-	PKT_F_IP4,      /* 4 bytes */
-	PKT_F_IP6,      /* 16 bytes */
-	PKT_F_BYTES,    /* a byte range, printed as a Python bytes literal */
+	PKT_F_UINT, /* printed in decimal */
+	PKT_F_HEX, /* printed as 0x... */
+	PKT_F_MAC, /* 6 bytes */
+	PKT_F_IP4, /* 4 bytes */
+	PKT_F_IP6, /* 16 bytes */
+	PKT_F_BYTES, /* a byte range, printed as a Python bytes literal */
 	PKT_F_TCPFLAGS, /* printed as Scapy's letters */
-	PKT_F_IPFLAGS,  /* printed as Scapy's DF+MF */
+	PKT_F_IPFLAGS, /* printed as Scapy's DF+MF */
 };
 
 /*
@@ -41,7 +41,7 @@ struct pkt_field {
 	const char *name;
 	enum pkt_ftype type;
 	uint32_t layer; /* PKT_L_* bit that must be present */
-	unsigned bits;	/* width of an integer field */
+	unsigned bits; /* width of an integer field */
 	/* Plain members of struct pkt are read by offset ... */
 	size_t off;
 	size_t size;

@@ -19,8 +19,7 @@
 
 static bool icmp_is_error(uint8_t type)
 {
-	return type == 3 || type == 4 || type == 5 || type == 11 ||
-	       type == 12;
+	return type == 3 || type == 4 || type == 5 || type == 11 || type == 12;
 }
 
 /* Steps over a quoted IPv6 header's extension headers, bounded. */

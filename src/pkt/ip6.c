@@ -114,8 +114,9 @@ enum pkt_verdict pkt_ip6_parse(struct pkt_rd *r, struct pkt *p)
 		v = ext_parse(r, p, ip6);
 		if (v == PKT_TRUNCATED && !p->cut)
 			/* The payload length, not the capture, ends here. */
-			return pkt_fail(p, r, PKT_MALFORMED,
-					"ipv6 extension header past payload length");
+			return pkt_fail(
+				p, r, PKT_MALFORMED,
+				"ipv6 extension header past payload length");
 		if (v != PKT_OK)
 			return v;
 		/* Past a non-first fragment's header there is no chain. */

@@ -15,8 +15,9 @@ enum pkt_verdict pkt_fail(struct pkt *p, const struct pkt_rd *r,
 	p->verdict = v;
 	p->reason = reason;
 	/* How far parsing got, as an offset into the frame. */
-	p->err_off = (r && r->p >= p->frame) ? (size_t)(r->p - p->frame) + r->off
-					     : 0;
+	p->err_off = (r && r->p >= p->frame) ?
+			     (size_t)(r->p - p->frame) + r->off :
+			     0;
 	if (p->err_off > p->caplen)
 		p->err_off = p->caplen;
 	return v;
@@ -92,8 +93,7 @@ static void take_payload(struct pkt_rd *r, struct pkt *p)
 }
 
 /* Dispatches on an IP protocol number; r is narrowed to the IP payload. */
-static enum pkt_verdict parse_l4(struct pkt_rd *r, struct pkt *p,
-				 uint8_t proto)
+static enum pkt_verdict parse_l4(struct pkt_rd *r, struct pkt *p, uint8_t proto)
 {
 	enum pkt_verdict v = PKT_OK;
 
@@ -186,17 +186,19 @@ enum pkt_verdict pkt_parse(struct pkt *p, const uint8_t *frame, size_t caplen)
 		 * transport header, a contradiction rather than a short capture.
 		 */
 		p->verdict = v = PKT_MALFORMED;
-		p->reason = (p->has & PKT_L_IP) ? "ip length ends inside transport header"
-						: "ipv6 payload length ends inside transport header";
+		p->reason =
+			(p->has & PKT_L_IP) ?
+				"ip length ends inside transport header" :
+				"ipv6 payload length ends inside transport header";
 	}
 	if (v == PKT_OK && p->cut) {
 		struct pkt_rd end = r;
 
 		end.off = end.len;
 		v = pkt_fail(p, &end, PKT_TRUNCATED,
-			     (p->has & PKT_L_IP)
-				     ? "ip total length past end of frame"
-				     : "ipv6 payload length past end of frame");
+			     (p->has & PKT_L_IP) ?
+				     "ip total length past end of frame" :
+				     "ipv6 payload length past end of frame");
 	}
 	/* UDP may have narrowed the window below the IP datagram. */
 	if (r.len < l3_end)

@@ -40,7 +40,7 @@ struct pkt_bytes {
 enum {
 	PKT_L_ETH = 1u << 0,
 	PKT_L_DOT1AD = 1u << 1, /* outer tag of a QinQ pair */
-	PKT_L_DOT1Q = 1u << 2,  /* the tag nearest the payload */
+	PKT_L_DOT1Q = 1u << 2, /* the tag nearest the payload */
 	PKT_L_ARP = 1u << 3,
 	PKT_L_IP = 1u << 4,
 	PKT_L_IP6 = 1u << 5,
@@ -48,7 +48,7 @@ enum {
 	PKT_L_ICMP6 = 1u << 7,
 	PKT_L_TCP = 1u << 8,
 	PKT_L_UDP = 1u << 9,
-	PKT_L_RAW = 1u << 10,     /* payload after the last parsed header */
+	PKT_L_RAW = 1u << 10, /* payload after the last parsed header */
 	PKT_L_PADDING = 1u << 11, /* Ethernet trailer past the IP length */
 	PKT_L_IPERROR = 1u << 12, /* IPv4 header quoted by an ICMP error */
 	PKT_L_IPERROR6 = 1u << 13,
@@ -106,7 +106,7 @@ struct pkt_eth {
 struct pkt_vlan {
 	uint16_t tpid;
 	uint8_t prio; /* PCP, 3 bits */
-	uint8_t id;   /* DEI, 1 bit (Scapy's name) */
+	uint8_t id; /* DEI, 1 bit (Scapy's name) */
 	uint16_t vlan; /* VID, 12 bits */
 	uint16_t type; /* EtherType that follows */
 };
@@ -150,7 +150,7 @@ struct pkt_ip4 {
 /* One IPv6 extension header, kept whole (next-header byte included). */
 struct pkt_ip6ext {
 	uint8_t type; /* protocol number that announced it */
-	uint8_t nh;   /* the next header it announces */
+	uint8_t nh; /* the next header it announces */
 	struct pkt_bytes raw;
 };
 
@@ -208,10 +208,10 @@ struct pkt_icmp6 {
 	uint8_t code;
 	uint16_t cksum;
 	uint32_t word;
-	uint8_t tgt[16];	/* NS, NA */
-	bool tgt_cut;		/* NS, NA: the capture ends inside tgt */
+	uint8_t tgt[16]; /* NS, NA */
+	bool tgt_cut; /* NS, NA: the capture ends inside tgt */
 	uint32_t reachabletime; /* RA */
-	uint32_t retranstimer;	/* RA */
+	uint32_t retranstimer; /* RA */
 	unsigned n_opt;
 	struct pkt_ndopt opt[PKT_ND_OPT_MAX];
 };
@@ -261,7 +261,7 @@ struct pkt_tcp {
 	uint32_t ack;
 	uint8_t dataofs; /* in 32-bit words */
 	uint8_t reserved; /* 3 bits */
-	uint16_t flags;	  /* PKT_TCP_* */
+	uint16_t flags; /* PKT_TCP_* */
 	uint16_t window;
 	uint16_t chksum;
 	uint16_t urgptr;
@@ -290,10 +290,10 @@ struct pkt_udp {
 struct pkt_l4quote {
 	uint16_t sport;
 	uint16_t dport;
-	uint32_t seq;	 /* TCP */
-	uint16_t len;	 /* UDP */
+	uint32_t seq; /* TCP */
+	uint16_t len; /* UDP */
 	uint16_t chksum; /* UDP */
-	uint8_t type;	 /* ICMP: type, code, id, seq */
+	uint8_t type; /* ICMP: type, code, id, seq */
 	uint8_t code;
 	uint16_t id;
 	uint16_t icmpseq;
@@ -334,7 +334,7 @@ struct pkt {
 	size_t l4_off;
 	size_t payload_off;
 
-	bool fragment;	    /* an IPv4 or IPv6 fragment */
+	bool fragment; /* an IPv4 or IPv6 fragment */
 	bool later_fragment; /* fragment offset != 0: no transport header */
 	/*
 	 * The capture ends before the IP datagram does (a snap length): what
@@ -345,7 +345,7 @@ struct pkt {
 
 	enum pkt_verdict verdict;
 	const char *reason; /* static; NULL when verdict is PKT_OK */
-	size_t err_off;	    /* bytes parsed before the fault */
+	size_t err_off; /* bytes parsed before the fault */
 };
 
 /*

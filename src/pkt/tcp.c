@@ -154,10 +154,12 @@ enum pkt_verdict pkt_tcp_parse(struct pkt_rd *r, struct pkt *p)
 		return pkt_fail(p, r, PKT_MALFORMED, "tcp header length < 20");
 	optlen = (size_t)t->dataofs * 4 - 20;
 	if (pkt_rd_left(r) < optlen)
-		return p->cut ? pkt_fail(p, r, PKT_TRUNCATED,
-					 "truncated tcp options")
-			      : pkt_fail(p, r, PKT_MALFORMED,
-					 "tcp header length past end of segment");
+		return p->cut ?
+			       pkt_fail(p, r, PKT_TRUNCATED,
+					"truncated tcp options") :
+			       pkt_fail(
+				       p, r, PKT_MALFORMED,
+				       "tcp header length past end of segment");
 	opts = pkt_rd_ptr(r, optlen);
 	pkt_tcpopt_iter_init(&it, opts, optlen);
 	while ((rc = pkt_tcpopt_next(&it, &o, &why)) == 1) {

@@ -43,7 +43,7 @@ enum pkt_verdict pkt_udp_parse(struct pkt_rd *r, struct pkt *p)
 		 * The IP payload goes on past the UDP length: those bytes are
 		 * padding, and a rebuild keeps the IP length that covers them.
 		 */
-		p->set |= (p->has & PKT_L_IP) ? PKT_SET_IP_LEN
-					      : PKT_SET_IP6_PLEN;
+		p->set |=
+			(p->has & PKT_L_IP) ? PKT_SET_IP_LEN : PKT_SET_IP6_PLEN;
 	return PKT_OK;
 }

@@ -99,8 +99,7 @@ static size_t syn(uint8_t *f, const uint8_t dst[4], uint16_t dport)
 	return (size_t)pkt_build(&p, f, 128);
 }
 
-static const char *fired(struct engine *e, const uint8_t dst[4],
-			 uint16_t port)
+static const char *fired(struct engine *e, const uint8_t dst[4], uint16_t port)
 {
 	static struct engine_result res;
 	uint8_t f[128];
@@ -112,7 +111,8 @@ static const char *fired(struct engine *e, const uint8_t dst[4],
 
 static void test_first_match_wins(void **state)
 {
-	static const uint8_t h[4] = { 198, 51, 100, 10 }, o[4] = { 203, 0, 113, 1 };
+	static const uint8_t h[4] = { 198, 51, 100, 10 },
+			     o[4] = { 203, 0, 113, 1 };
 	static struct engine e;
 	struct ruleset *rs = load(
 		"rule any80 { match \"tcp[13] & 2 != 0 and dst port 80\"; log }\n"
@@ -146,9 +146,10 @@ static void test_thousand_rules(void **state)
 	(void)state;
 	assert_non_null(text);
 	for (i = 0; i < 1000; i++)
-		off += (size_t)sprintf(text + off,
-				       "rule r%u { match \"tcp dst port %u\"; drop }\n",
-				       i, 1000 + i);
+		off += (size_t)sprintf(
+			text + off,
+			"rule r%u { match \"tcp dst port %u\"; drop }\n", i,
+			1000 + i);
 	rs = load(text);
 	assert_int_equal(rs->n_rules, 1000);
 	assert_int_equal(engine_init(&e, rs, 1), 0);

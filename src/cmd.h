@@ -12,6 +12,8 @@ struct ruleset;
 int check_main(int argc, char *argv[]);
 void check_usage(FILE *out);
 int replay_main(int argc, char *argv[]);
+int run_main(int argc, char *argv[]);
+void run_usage(FILE *out);
 void replay_usage(FILE *out);
 
 /* Loads a rule file, printing every error on stderr; NULL then. */

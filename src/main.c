@@ -23,6 +23,7 @@ static const struct subcommand {
 } subcommands[] = {
 	{ "check", check_main, "validate a rule file and say what it does" },
 	{ "replay", replay_main, "run the rules over a capture, offline" },
+	{ "run", run_main, "answer live on an interface" },
 	{ "show", show_main, "dissect the frames of a capture file" },
 };
 

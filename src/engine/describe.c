@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "engine.h"
+#include "fw/spec.h"
 
 static void print_addr(FILE *out, const struct ast_addr *a)
 {
@@ -193,107 +194,14 @@ char *ruleset_capture_filter(const struct ruleset *rs)
 	return buf;
 }
 
-/* What the netdev ingress chain drops for one rule, or NULL. */
-static void nft_rule(FILE *out, const struct crule *r, const struct ruleset *rs)
-{
-	(void)rs;
-	if (r->kind != CRULE_FILTER)
-		return;
-	if (r->action == AST_ACT_NONE) {
-		fprintf(out,
-			"\t\t# rule %s: log only, the kernel keeps these "
-			"frames\n",
-			r->name);
-		return;
-	}
-	int proto = -1, port = -1;
-	bool exact = false;
-	static const char *const l4[] = {
-		[1] = "icmp", [6] = "tcp", [17] = "udp", [58] = "icmpv6"
-	};
-
-	if (r->filter)
-		dispatch_filter_key(r->filter, &proto, &port, &exact);
-	fprintf(out, "\t\t# rule %s: \"%s\"\n", r->name,
-		r->filter ? r->filter : "every frame");
-	if (!exact || proto < 0 || proto > 58 || !l4[proto]) {
-		fprintf(out, "\t\t#   not expressible in nftables: the kernel "
-			     "still sees these frames\n");
-		return;
-	}
-	if (port >= 0)
-		fprintf(out, "\t\t%s dport %d drop\n", l4[proto], port);
-	else
-		fprintf(out, "\t\tmeta l4proto %s drop\n", l4[proto]);
-}
-
 void ruleset_print_nft(const struct ruleset *rs, FILE *out, const char *iface)
 {
-	size_t i, j;
+	struct fw_spec spec;
 
-	fprintf(out,
-		"table netdev riposte {\n"
-		"\tflags owner\n"
-		"\tchain ingress {\n"
-		"\t\ttype filter hook ingress device \"%s\" priority -500; "
-		"policy accept;\n",
-		iface);
-	for (i = 0; i < rs->n_hosts; i++) {
-		const struct chost *h = &rs->hosts[i];
-
-		fprintf(out, "\t\t# ");
-		print_host(out, h);
-		fprintf(out, " (line %u)\n", h->pos.line);
-		for (j = 0; j < h->n_addrs; j++) {
-			const struct ast_addr *a = &h->addrs[j];
-
-			if (a->family == AF_INET) {
-				fputs("\t\tip daddr ", out);
-				print_addr(out, a);
-				fputs(" drop\n", out);
-				if (h->arp) {
-					fputs("\t\tarp operation request arp "
-					      "daddr ip ",
-					      out);
-					print_addr(out, a);
-					fputs(" drop\n", out);
-				}
-			} else {
-				fputs("\t\tip6 daddr ", out);
-				print_addr(out, a);
-				fputs(" drop\n", out);
-			}
-		}
+	if (fw_spec_build(rs, &spec) < 0) {
+		fputs("# out of memory\n", out);
+		return;
 	}
-	for (i = 0; i < rs->n_rules; i++)
-		nft_rule(out, &rs->rules[i], rs);
-	fputs("\t}\n}\n", out);
-	fputs("table inet riposte {\n"
-	      "\tflags owner\n"
-	      "\tchain output {\n"
-	      "\t\ttype filter hook output priority 0; policy accept;\n",
-	      out);
-	for (i = 0; i < rs->n_hosts; i++) {
-		const struct chost *h = &rs->hosts[i];
-
-		for (j = 0; j < h->n_addrs; j++) {
-			const struct ast_addr *a = &h->addrs[j];
-			const char *ip = a->family == AF_INET ? "ip" : "ip6";
-
-			fprintf(out, "\t\t%s saddr ", ip);
-			print_addr(out, a);
-			fputs(" tcp flags & rst == rst drop\n", out);
-			fprintf(out, "\t\t%s saddr ", ip);
-			print_addr(out, a);
-			if (a->family == AF_INET)
-				fputs(" icmp type destination-unreachable "
-				      "icmp code port-unreachable drop\n",
-				      out);
-			else
-				fputs(" icmpv6 type destination-unreachable "
-				      "icmpv6 code port-unreachable drop\n",
-				      out);
-		}
-	}
-	fputs("\t}\n}\n", out);
+	fw_spec_print(&spec, out, iface);
+	fw_spec_cleanup(&spec);
 }

@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * conf.h - riposte.conf: every option of `riposte run` as `key = value`,
+ * one per line, '#' comments, values bare or "quoted".  Parsed with the
+ * rule files' discipline: every error as file:line:col, all reported,
+ * nothing used from a file with errors.  The command line wins.
+ */
+#ifndef RIPOSTE_DAEMON_CONF_H
+#define RIPOSTE_DAEMON_CONF_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "lang/diag.h"
+
+struct run_conf {
+	const char *interface;
+	const char *rules;
+	const char *user;
+	const char *log;
+	int firewall; /* -1 unset, 0 off, 1 on */
+	bool has_seed;
+	uint64_t seed;
+	int snaplen;
+	int buffer_size;
+	int verbose; /* -1 unset */
+	/* Storage for the strings above when they come from a file. */
+	char *store;
+};
+
+/* Reads path into c (fields not in the file are left as they are). */
+int conf_load(const char *path, struct run_conf *c, struct diag *d);
+void conf_cleanup(struct run_conf *c);
+
+#endif

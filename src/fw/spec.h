@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * spec.h - the firewall riposte installs, as data: what the netdev
+ * ingress chain drops (the frames riposte answers, after AF_PACKET's tap
+ * has copied them and before the IP stack sees them) and what the inet
+ * output chain drops (the kernel's own RSTs and port unreachables from the
+ * addresses riposte answers for).  One description, two writers: `check`
+ * prints it as nft -f text (fw_spec_print), `run` sends it over netlink
+ * (nft.c).
+ */
+#ifndef RIPOSTE_FW_SPEC_H
+#define RIPOSTE_FW_SPEC_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+struct ruleset;
+
+#define FW_TABLE "riposte"
+#define FW_INGRESS_PRIORITY (-500)
+
+enum fw_match {
+	FW_IP4_DADDR,  /* ip daddr A drop */
+	FW_IP6_DADDR,  /* ip6 daddr A drop */
+	FW_ARP_DADDR,  /* arp operation request arp daddr ip A drop */
+	FW_L4_DPORT,   /* <proto> dport P drop (tcp or udp) */
+	FW_L4_PROTO,   /* meta l4proto P drop */
+	FW_OUT_RST4,   /* ip saddr A tcp flags & rst == rst drop */
+	FW_OUT_RST6,
+	FW_OUT_UNREACH4, /* ip saddr A icmp type 3 code 3 drop */
+	FW_OUT_UNREACH6, /* ip6 saddr A icmpv6 type 1 code 4 drop */
+};
+
+struct fw_rule {
+	enum fw_match match;
+	uint8_t addr[16];
+	uint8_t proto; /* FW_L4_*: 1, 6, 17, 58 */
+	uint16_t port;
+	const char *comment; /* the rule or host it comes from; static or rs's */
+};
+
+struct fw_spec {
+	struct fw_rule *ingress;
+	size_t n_ingress;
+	struct fw_rule *output;
+	size_t n_output;
+	/* Rules riposte answers that nftables cannot express (comments). */
+	const char **inexpressible;
+	size_t n_inexpressible;
+};
+
+/* Fills spec from rs; arrays are malloc'd.  0 or -ENOMEM. */
+int fw_spec_build(const struct ruleset *rs, struct fw_spec *spec);
+void fw_spec_cleanup(struct fw_spec *spec);
+
+/* Writes the two tables as nft -f text, for the interface iface. */
+void fw_spec_print(const struct fw_spec *spec, FILE *out, const char *iface);
+
+#endif

@@ -1,0 +1,520 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * run.c - `riposte run -i IFACE [-c CONF] [options] RULES`: the live
+ * responder.
+ *
+ *   pcap fd readable (ev_io) -> drain a batch (pcap_dispatch) -> engine
+ *   per frame -> replies of the batch copied out -> one sendmmsg
+ *
+ * Start-up order: rules (a bad file exits 2 and touches nothing), capture
+ * and injection sockets, the nftables owner table, then privileges are
+ * dropped (-u).  SIGINT/SIGTERM stop and print counters, SIGUSR1 prints
+ * them, SIGHUP reloads the rules atomically: a file with errors keeps the
+ * old rules and every error is logged.
+ */
+#include <errno.h>
+#include <ev.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/uio.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cmd.h"
+#include "daemon/conf.h"
+#include "daemon/log.h"
+#include "daemon/privdrop.h"
+#include "engine/engine.h"
+#include "fw/nft.h"
+#include "fw/spec.h"
+#include "io/live.h"
+#include "lang/diag.h"
+#include "pkt/print.h"
+
+#define RUN_BATCH 64 /* frames per wake-up, replies per sendmmsg */
+
+struct run {
+	struct run_conf conf;
+	const char *rules_path;
+	struct ruleset *rs;
+	struct engine *eng;
+	struct io_live *live;
+	struct fw_nft *fw;
+	struct run_log log;
+	bool dropped_privs;
+	uint64_t seed;
+	/* The batch being built: replies copied out of the engine. */
+	unsigned n_out;
+	struct iovec out[RUN_BATCH * ENGINE_REPLIES_MAX];
+	uint8_t (*outbuf)[2048];
+	size_t outbuf_n;
+	struct engine_result res;
+	uint64_t too_big;
+};
+
+void run_usage(FILE *out)
+{
+	fputs("usage: riposte run -i IFACE [-c CONF] [options] RULES\n"
+	      "\n"
+	      "Answers on IFACE as RULES say, live.\n"
+	      "\n"
+	      "  -i IFACE          the interface to listen and answer on\n"
+	      "  -c CONF           read options from CONF (key = value);\n"
+	      "                    the command line wins\n"
+	      "  -u USER           drop to USER once every socket is open\n"
+	      "  --log FILE        write JSON lines: frames, rules, replies, "
+	      "drops\n"
+	      "  --no-firewall     install no nftables table\n"
+	      "  --seed N          seed every random choice\n"
+	      "  --snaplen N       bytes captured per frame (65535)\n"
+	      "  --buffer-size N   kernel capture buffer, bytes\n"
+	      "  -v                narrate every frame in and out on stderr\n"
+	      "  -h, --help        print this help\n"
+	      "\n"
+	      "Signals: INT/TERM stop, HUP reloads RULES, USR1 prints "
+	      "counters.\n",
+	      out);
+}
+
+static void print_counters(const struct run *r, FILE *out)
+{
+	const struct engine *e = r->eng;
+	const struct io_live_stats *ls = io_live_stats(r->live);
+	unsigned recv = 0, kdrop = 0;
+	size_t i;
+	int d;
+
+	io_live_pcap_stats(r->live, &recv, &kdrop);
+	fprintf(out,
+		"riposte: frames %" PRIu64 ", replies %" PRIu64
+		", sent %" PRIu64 ", send queue full %" PRIu64
+		", send errors %" PRIu64 ", capture drops %u\n",
+		e->frames, e->replies, ls->sent, ls->send_again,
+		ls->send_errors, kdrop);
+	for (d = DROP_NO_RULE; d < DROP__MAX; d++)
+		if (e->drops[d])
+			fprintf(out, "riposte:   %s: %" PRIu64 "\n",
+				engine_drop_name((enum engine_drop)d),
+				e->drops[d]);
+	for (i = 0; i < r->rs->n_rules; i++)
+		if (e->matched[i])
+			fprintf(out, "riposte:   rule %zu %s (line %u): matched %" PRIu64 "\n",
+				i + 1, r->rs->rules[i].name,
+				r->rs->rules[i].pos.line, e->matched[i]);
+}
+
+static void narrate(const struct run *r, const struct engine_result *res)
+{
+	static struct pkt rp;
+	unsigned i;
+
+	fputs("riposte: < ", stderr);
+	pkt_print_line(stderr, &res->req);
+	if (res->rule)
+		fprintf(stderr, "  [%s]", res->rule->name);
+	if (res->drop != DROP_NONE)
+		fprintf(stderr, "  (%s%s%s)", engine_drop_name(res->drop),
+			res->why ? ": " : "", res->why ? res->why : "");
+	fputc('\n', stderr);
+	for (i = 0; i < res->n; i++) {
+		pkt_parse(&rp, res->frame[i], res->len[i]);
+		fputs("riposte: > ", stderr);
+		pkt_print_line(stderr, &rp);
+		fputc('\n', stderr);
+	}
+	(void)r;
+}
+
+static void on_frame(unsigned char *user, const struct pcap_pkthdr *h,
+		     const unsigned char *bytes)
+{
+	struct run *r = (struct run *)(void *)user;
+	struct engine_result *res = &r->res;
+	uint64_t us = (uint64_t)h->ts.tv_sec * 1000000u +
+		      (uint64_t)h->ts.tv_usec;
+	unsigned i;
+
+	engine_handle(r->eng, bytes, h->caplen, h->len, us, res);
+	if (r->conf.verbose > 0)
+		narrate(r, res);
+	if (r->log.f)
+		run_log_result(&r->log, us, res);
+	for (i = 0; i < res->n; i++) {
+		uint8_t *dst;
+
+		if (res->len[i] > sizeof(r->outbuf[0])) {
+			/* Jumbo replies go out alone, now, not batched. */
+			struct iovec one = { (void *)(uintptr_t)res->frame[i],
+					     res->len[i] };
+
+			io_live_send(r->live, &one, 1);
+			continue;
+		}
+		if (r->n_out == RUN_BATCH * ENGINE_REPLIES_MAX) {
+			io_live_send(r->live, r->out, r->n_out);
+			r->n_out = 0;
+		}
+		dst = r->outbuf[r->n_out];
+		memcpy(dst, res->frame[i], res->len[i]);
+		r->out[r->n_out].iov_base = dst;
+		r->out[r->n_out].iov_len = res->len[i];
+		r->n_out++;
+	}
+}
+
+static void on_readable(struct ev_loop *loop, ev_io *w, int revents)
+{
+	struct run *r = w->data;
+	char err[256];
+	int n;
+
+	(void)revents;
+	/* Drain in batches: one wake-up, many frames, one send per batch. */
+	do {
+		n = io_live_dispatch(r->live, RUN_BATCH, on_frame,
+				     (unsigned char *)r, err, sizeof(err));
+		if (r->n_out) {
+			io_live_send(r->live, r->out, r->n_out);
+			r->n_out = 0;
+		}
+	} while (n == RUN_BATCH);
+	if (n < 0) {
+		fprintf(stderr, "riposte: capture: %s\n", err);
+		ev_break(loop, EVBREAK_ALL);
+	}
+}
+
+static int install_fw(struct run *r, const struct ruleset *rs)
+{
+	struct fw_spec spec;
+	char err[256] = "";
+	int rc;
+
+	if (!r->fw)
+		return 0;
+	rc = fw_spec_build(rs, &spec);
+	if (rc == 0) {
+		rc = fw_nft_install(r->fw, &spec, r->conf.interface, err,
+				    sizeof(err));
+		fw_spec_cleanup(&spec);
+	}
+	if (rc < 0)
+		fprintf(stderr, "riposte: firewall: %s\n",
+			*err ? err : strerror(-rc));
+	return rc;
+}
+
+static void on_reload(struct ev_loop *loop, ev_signal *w, int revents)
+{
+	struct run *r = w->data;
+	struct diag d;
+	struct ruleset *rs = NULL;
+	struct engine *e;
+
+	(void)loop;
+	(void)revents;
+	diag_init(&d, r->rules_path);
+	if (ruleset_load(r->rules_path, &d, &rs) < 0) {
+		diag_print(&d, stderr);
+		fprintf(stderr, "riposte: reload of %s failed: the old rules "
+				"stay\n",
+			r->rules_path);
+		diag_cleanup(&d);
+		return;
+	}
+	diag_cleanup(&d);
+	e = malloc(sizeof(*e));
+	if (!e || engine_init(e, rs, r->seed) < 0) {
+		free(e);
+		ruleset_free(rs);
+		fputs("riposte: reload: out of memory, the old rules stay\n",
+		      stderr);
+		return;
+	}
+	if (r->dropped_privs && r->fw)
+		fputs("riposte: reload: privileges are dropped, the firewall "
+		      "table stays as it was\n",
+		      stderr);
+	else if (install_fw(r, rs) < 0) {
+		engine_cleanup(e);
+		free(e);
+		ruleset_free(rs);
+		fputs("riposte: reload: the old rules stay\n", stderr);
+		return;
+	}
+	engine_cleanup(r->eng);
+	free(r->eng);
+	ruleset_free(r->rs);
+	r->eng = e;
+	r->rs = rs;
+	fprintf(stderr, "riposte: reloaded %s: %zu rules\n", r->rules_path,
+		rs->n_rules);
+}
+
+static void on_stop(struct ev_loop *loop, ev_signal *w, int revents)
+{
+	(void)w;
+	(void)revents;
+	ev_break(loop, EVBREAK_ALL);
+}
+
+static void on_usr1(struct ev_loop *loop, ev_signal *w, int revents)
+{
+	(void)loop;
+	(void)revents;
+	print_counters(w->data, stderr);
+}
+
+static int parse_int(const char *s, long max, int *out)
+{
+	char *e;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &e, 0);
+	if (errno || !*s || *e || v < 0 || v > max)
+		return -1;
+	*out = (int)v;
+	return 0;
+}
+
+static int run_loop(struct run *r)
+{
+	struct ev_loop *loop = ev_default_loop(EVFLAG_AUTO | EVFLAG_SIGNALFD);
+	ev_io io;
+	ev_signal sint, sterm, shup, susr1;
+
+	if (!loop) {
+		fputs("riposte: run: cannot start the event loop\n", stderr);
+		return 1;
+	}
+	ev_io_init(&io, on_readable, io_live_fd(r->live), EV_READ);
+	io.data = r;
+	ev_io_start(loop, &io);
+	ev_signal_init(&sint, on_stop, SIGINT);
+	ev_signal_init(&sterm, on_stop, SIGTERM);
+	ev_signal_init(&shup, on_reload, SIGHUP);
+	ev_signal_init(&susr1, on_usr1, SIGUSR1);
+	shup.data = susr1.data = r;
+	ev_signal_start(loop, &sint);
+	ev_signal_start(loop, &sterm);
+	ev_signal_start(loop, &shup);
+	ev_signal_start(loop, &susr1);
+	ev_run(loop, 0);
+	print_counters(r, stderr);
+	return 0;
+}
+
+int run_main(int argc, char *argv[])
+{
+	enum { O_LOG = 256, O_NOFW, O_SEED, O_SNAPLEN, O_BUFSIZE };
+	static const struct option longopts[] = {
+		{ "log", required_argument, NULL, O_LOG },
+		{ "no-firewall", no_argument, NULL, O_NOFW },
+		{ "seed", required_argument, NULL, O_SEED },
+		{ "snaplen", required_argument, NULL, O_SNAPLEN },
+		{ "buffer-size", required_argument, NULL, O_BUFSIZE },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	static struct run r;
+	struct run_conf cli = { .firewall = -1, .verbose = -1 };
+	const char *conf_path = NULL;
+	char err[256] = "", *filter = NULL;
+	struct io_live_opts lo;
+	struct diag d;
+	int c, rc, status = 0;
+
+	opterr = 0;
+	optind = 0;
+	while ((c = getopt_long(argc, argv, ":i:c:u:vh", longopts, NULL)) !=
+	       -1) {
+		switch (c) {
+		case 'i':
+			cli.interface = optarg;
+			break;
+		case 'c':
+			conf_path = optarg;
+			break;
+		case 'u':
+			cli.user = optarg;
+			break;
+		case 'v':
+			cli.verbose = 1;
+			break;
+		case O_LOG:
+			cli.log = optarg;
+			break;
+		case O_NOFW:
+			cli.firewall = 0;
+			break;
+		case O_SEED: {
+			char *e;
+
+			errno = 0;
+			cli.seed = strtoull(optarg, &e, 0);
+			if (errno || !*optarg || *e || *optarg == '-')
+				return cmd_usage_error("run", run_usage,
+						       "bad seed '%s'", optarg);
+			cli.has_seed = true;
+			break;
+		}
+		case O_SNAPLEN:
+			if (parse_int(optarg, 262144, &cli.snaplen) < 0 ||
+			    cli.snaplen < 64)
+				return cmd_usage_error("run", run_usage,
+						       "bad snaplen '%s'",
+						       optarg);
+			break;
+		case O_BUFSIZE:
+			if (parse_int(optarg, 1 << 30, &cli.buffer_size) < 0)
+				return cmd_usage_error("run", run_usage,
+						       "bad buffer size '%s'",
+						       optarg);
+			break;
+		case 'h':
+			run_usage(stdout);
+			return 0;
+		case ':':
+			return cmd_usage_error("run", run_usage,
+					       "option %s needs an argument",
+					       argv[optind - 1]);
+		default:
+			return cmd_usage_error("run", run_usage,
+					       "unknown option %s",
+					       argv[optind - 1]);
+		}
+	}
+	memset(&r, 0, sizeof(r));
+	r.conf.firewall = -1;
+	r.conf.verbose = -1;
+	if (conf_path) {
+		diag_init(&d, conf_path);
+		if (conf_load(conf_path, &r.conf, &d) < 0) {
+			diag_print(&d, stderr);
+			diag_cleanup(&d);
+			conf_cleanup(&r.conf);
+			return 2;
+		}
+		diag_cleanup(&d);
+	}
+	/* The command line wins over the file. */
+	if (cli.interface)
+		r.conf.interface = cli.interface;
+	if (cli.user)
+		r.conf.user = cli.user;
+	if (cli.log)
+		r.conf.log = cli.log;
+	if (cli.firewall >= 0)
+		r.conf.firewall = cli.firewall;
+	if (cli.verbose >= 0)
+		r.conf.verbose = cli.verbose;
+	if (cli.has_seed) {
+		r.conf.seed = cli.seed;
+		r.conf.has_seed = true;
+	}
+	if (cli.snaplen)
+		r.conf.snaplen = cli.snaplen;
+	if (cli.buffer_size)
+		r.conf.buffer_size = cli.buffer_size;
+	if (argc - optind == 1)
+		r.conf.rules = argv[optind];
+	else if (argc - optind > 1)
+		return cmd_usage_error("run", run_usage, "%s",
+				       "one rule file, please");
+	if (!r.conf.interface || !r.conf.rules) {
+		conf_cleanup(&r.conf);
+		return cmd_usage_error("run", run_usage, "%s",
+				       !r.conf.interface
+					       ? "no interface (-i IFACE)"
+					       : "no rule file");
+	}
+	r.rules_path = r.conf.rules;
+
+	r.rs = cmd_load_rules("run", r.rules_path);
+	if (!r.rs) {
+		conf_cleanup(&r.conf);
+		return 2;
+	}
+	r.seed = r.conf.has_seed ? r.conf.seed : r.rs->seed;
+	if (!r.conf.has_seed && !r.rs->has_seed) {
+		struct timespec ts;
+
+		/* Live and unseeded: ISNs must not be guessable. */
+		clock_gettime(CLOCK_REALTIME, &ts);
+		r.seed = (uint64_t)ts.tv_nsec ^ (uint64_t)ts.tv_sec << 20 ^
+			 (uint64_t)getpid() << 40;
+		r.seed = expr_random(&r.seed);
+	}
+	r.eng = malloc(sizeof(*r.eng));
+	r.outbuf = calloc(RUN_BATCH * ENGINE_REPLIES_MAX, sizeof(*r.outbuf));
+	filter = ruleset_capture_filter(r.rs);
+	if (!r.eng || !r.outbuf || !filter || engine_init(r.eng, r.rs, r.seed) < 0) {
+		fputs("riposte: run: out of memory\n", stderr);
+		status = 1;
+		goto out;
+	}
+	lo.iface = r.conf.interface;
+	lo.filter = filter;
+	lo.snaplen = r.conf.snaplen;
+	lo.buffer_size = r.conf.buffer_size;
+	rc = io_live_open(&r.live, &lo, err, sizeof(err));
+	if (rc < 0) {
+		fprintf(stderr, "riposte: run: %s\n", err);
+		status = 2;
+		goto out;
+	}
+	if (r.conf.firewall != 0) {
+		rc = fw_nft_open(&r.fw);
+		if (rc < 0) {
+			fprintf(stderr,
+				"riposte: run: cannot open nf_tables netlink: "
+				"%s (is nf_tables in this kernel? "
+				"--no-firewall runs without it)\n",
+				strerror(-rc));
+			status = 2;
+			goto out;
+		}
+		if (install_fw(&r, r.rs) < 0) {
+			status = 2;
+			goto out;
+		}
+	}
+	if (r.conf.log && run_log_open(&r.log, r.conf.log, err, sizeof(err)) < 0) {
+		fprintf(stderr, "riposte: run: %s\n", err);
+		status = 2;
+		goto out;
+	}
+	if (r.conf.user) {
+		if (privdrop(r.conf.user, err, sizeof(err)) < 0) {
+			fprintf(stderr, "riposte: run: %s\n", err);
+			status = 2;
+			goto out;
+		}
+		r.dropped_privs = true;
+	}
+	fprintf(stderr,
+		"riposte: answering on %s: %zu rules from %s, firewall %s%s%s\n",
+		r.conf.interface, r.rs->n_rules, r.rules_path,
+		r.fw ? "table riposte installed" : "off",
+		r.conf.user ? ", running as " : "",
+		r.conf.user ? r.conf.user : "");
+	status = run_loop(&r);
+out:
+	run_log_close(&r.log);
+	if (r.fw)
+		fw_nft_close(r.fw);
+	io_live_close(r.live);
+	if (r.eng)
+		engine_cleanup(r.eng);
+	free(r.eng);
+	free(r.outbuf);
+	free(filter);
+	ruleset_free(r.rs);
+	conf_cleanup(&r.conf);
+	return status;
+}

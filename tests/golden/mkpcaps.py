@@ -4,7 +4,10 @@
 
     /usr/bin/python3 tests/golden/mkpcaps.py [--out DIR] [--seeds DIR]
 
-Writes tests/golden/*.pcap (and the small non-pcap error inputs), and with
+Writes tests/golden/*.pcap (and the small non-pcap error inputs): the
+captures `riposte show` dissects, and the replay-*.pcap inputs of the
+`riposte replay` cases, each made to exercise one rule file (a lesson in
+rules/ or a case in tests/golden/rules/; TESTLIST says which).  With
 --seeds also every frame as a raw file named after its content into DIR
 (tests/fuzz/corpus/packet).  Frames are built with Scapy, then damaged by
 hand where a case needs it; the pcap files are written here, not by wrpcap,
@@ -564,6 +567,687 @@ def malformed_frames():
     ]
 
 
+# Replay inputs: captures that `riposte replay` runs the rules of
+# rules/*.rules and tests/golden/rules/*.rules over (see TESTLIST).  A
+# frame may carry its time (microseconds after 12:00:00) as a fourth
+# element, for the rate-limit cases; the others are 1.017 ms apart.
+
+MAC_W = "02:00:00:00:00:10"  # web-server.rules' host
+LINUX_SYN = [("MSS", 1460), ("SAckOK", b""), ("Timestamp", (1, 0)),
+             ("NOP", None), ("WScale", 7)]
+NMAP_SYN = [("MSS", 1460)]
+
+
+def syn(dst, dport, src=IP_C, sport=40100, seq=1000, options=None,
+        dmac=MAC_S, smac=MAC_C, window=64240, **ipkw):
+    """A SYN, IPv4 or IPv6 after the destination's form."""
+    if options is None:
+        options = LINUX_SYN
+    l3 = (IPv6(src=src if ":" in src else IP6_C, dst=dst, **ipkw)
+          if ":" in dst else IP(src=src, dst=dst, flags="DF", **ipkw))
+    return Ether(dst=dmac, src=smac) / l3 / TCP(
+        sport=sport, dport=dport, seq=seq, flags="S", window=window,
+        options=options)
+
+
+def seg(dst, dport, flags, src=IP_C, sport=40100, seq=1000, ack=0,
+        load=None, dmac=MAC_S, **tcpkw):
+    l3 = (IPv6(src=IP6_C if ":" not in src else src, dst=dst)
+          if ":" in dst else IP(src=src, dst=dst, flags="DF"))
+    p = Ether(dst=dmac, src=MAC_C) / l3 / TCP(
+        sport=sport, dport=dport, seq=seq, ack=ack, flags=flags, **tcpkw)
+    return p / Raw(load) if load is not None else p
+
+
+def dgram(dst, dport, load=b"probe", src=IP_C, sport=40200, dmac=MAC_S,
+          smac=MAC_C, **ipkw):
+    l3 = (IPv6(src=IP6_C if ":" not in src else src, dst=dst, **ipkw)
+          if ":" in dst else IP(src=src, dst=dst, **ipkw))
+    p = Ether(dst=dmac, src=smac) / l3 / UDP(sport=sport, dport=dport)
+    return p / Raw(load) if load is not None else p
+
+
+def ping4(dst, id=0x1234, seq=1, load=b"abcdefghijklmnop", src=IP_C,
+          dmac=MAC_S, smac=MAC_C):
+    return Ether(dst=dmac, src=smac) / IP(src=src, dst=dst) / ICMP(
+        type=8, id=id, seq=seq) / Raw(load)
+
+
+def ping6(dst, id=0x4321, seq=1, load=b"0123456789", src=IP6_C,
+          dmac=MAC_S):
+    return Ether(dst=dmac, src=MAC_C) / IPv6(src=src, dst=dst) / \
+        ICMPv6EchoRequest(id=id, seq=seq, data=load)
+
+
+def who_has(pdst, psrc=IP_C, hwsrc=MAC_C):
+    return Ether(dst=BCAST, src=hwsrc) / ARP(
+        op=1, hwsrc=hwsrc, psrc=psrc, hwdst="00:00:00:00:00:00", pdst=pdst)
+
+
+def solicit(tgt, src=IP6_C, lladdr=MAC_C):
+    """A neighbour solicitation for tgt, to its solicited-node group."""
+    t = inet_pton(AF_INET6, tgt)
+    group = "ff02::1:ff%02x:%02x%02x" % (t[13], t[14], t[15])
+    mac = "33:33:ff:%02x:%02x:%02x" % (t[13], t[14], t[15])
+    p = Ether(dst=mac, src=MAC_C) / IPv6(src=src, dst=group, hlim=255) / \
+        ICMPv6ND_NS(tgt=tgt)
+    return p / ICMPv6NDOptSrcLLAddr(lladdr=lladdr) if lladdr else p
+
+
+def web_frames():
+    """rules/web-server.rules: everything its header comment promises."""
+    w4, w6 = "198.51.100.10", "2001:db8::10"
+    return [
+        ("web-arp", who_has(w4)),
+        ("web-arp-other", who_has("198.51.100.99")),
+        ("web-ns", solicit(w6)),
+        ("web-ping", ping4(w4, dmac=MAC_W)),
+        ("web-ping6", ping6(w6, dmac=MAC_W)),
+        ("web-syn-22", syn(w4, 22, dmac=MAC_W)),
+        ("web-syn-80", syn(w4, 80, sport=40101, seq=2000, dmac=MAC_W)),
+        ("web-syn-80-nmap", syn(w4, 80, sport=61000, seq=0x2b9a0e51,
+                                window=1024, options=NMAP_SYN, dmac=MAC_W)),
+        ("web-syn-443", syn(w4, 443, sport=40102, seq=3000, dmac=MAC_W)),
+        ("web-syn-8080", syn(w4, 8080, sport=40103, dmac=MAC_W)),
+        ("web-udp-53", dgram(w4, 53, sport=40201, dmac=MAC_W, load=bytes.fromhex(
+            "abcd0100000100000000000003777777076578616d706c6503636f6d0000010001"))),
+        ("web-udp-54", dgram(w4, 54, sport=40202, dmac=MAC_W)),
+        ("web-syn6-22", syn(w6, 22, sport=40104, dmac=MAC_W)),
+        ("web-syn6-80", syn(w6, 80, sport=40105, dmac=MAC_W)),
+        ("web-syn6-443", syn(w6, 443, sport=40106, dmac=MAC_W)),
+        ("web-syn6-8080", syn(w6, 8080, sport=40107, dmac=MAC_W)),
+        ("web-udp6-53", dgram(w6, 53, sport=40203, dmac=MAC_W, load=bytes.fromhex(
+            "abcd0100000100000000000003777777076578616d706c6503636f6d00001c0001"))),
+        ("web-udp6-54", dgram(w6, 54, sport=40204, dmac=MAC_W)),
+        # After the handshake: the stateful engine's, not answered yet.
+        ("web-ack-80", seg(w4, 80, "A", sport=40101, seq=2001, ack=1,
+                           dmac=MAC_W)),
+        # A segment with ACK to a closed port: RST with seq = its ack.
+        ("web-ack-443", seg(w4, 443, "A", sport=40102, seq=3001,
+                            ack=0x11223344, dmac=MAC_W)),
+        ("web-rst-443", seg(w4, 443, "R", sport=40102, seq=3001,
+                            dmac=MAC_W)),
+        ("web-syn-other-host", syn("198.51.100.11", 80, sport=40108)),
+        # A broadcast source is never answered.
+        ("web-ping-bcast-src", ping4(w4, smac=BCAST, dmac=MAC_W)),
+    ]
+
+
+def closed_frames():
+    """rules/closed-ports.rules: every segment gets what a closed port
+    says (RFC 9293 3.10.7.1), UDP ICMP port unreachable."""
+    h = "198.51.100.20"
+    return [
+        ("closed-syn", syn(h, 22)),
+        ("closed-syn-data", seg(h, 23, "S", seq=100, load=b"early data")),
+        ("closed-ack", seg(h, 80, "A", seq=5000, ack=0xdeadbeef)),
+        ("closed-fin-ack", seg(h, 80, "FA", seq=5000, ack=7000)),
+        ("closed-psh-ack", seg(h, 80, "PA", seq=5000, ack=7000,
+                               load=b"GET / HTTP/1.0\r\n\r\n")),
+        ("closed-null", seg(h, 80, "", seq=42)),
+        ("closed-xmas", seg(h, 80, "FPU", seq=42, urgptr=1)),
+        ("closed-rst", seg(h, 80, "R", seq=42)),
+        ("closed-rst-ack", seg(h, 80, "RA", seq=42, ack=43)),
+        ("closed-udp", dgram(h, 161, load=b"\x30\x26\x02\x01\x01")),
+        ("closed-udp-big", dgram(h, 9, load=bytes(range(256)) * 3)),
+        ("closed-ping", ping4(h)),
+        ("closed-arp", who_has(h)),
+    ]
+
+
+def filtered_frames():
+    h = "198.51.100.21"
+    return [
+        ("filtered-arp", who_has(h)),
+        ("filtered-ping", ping4(h)),
+        ("filtered-syn-22", syn(h, 22)),
+        ("filtered-syn-80", syn(h, 80, sport=40101)),
+        ("filtered-ack", seg(h, 80, "A", seq=5, ack=6)),
+        ("filtered-udp", dgram(h, 53)),
+    ]
+
+
+def forge_lesson_frames():
+    """rules/forge-bad-checksum.rules."""
+    return [
+        ("forge-syn-8080", syn("198.51.100.10", 8080)),
+        ("forge-syn-8080-v6", syn("2001:db8::10", 8080, sport=40101)),
+        ("forge-syn-80", syn("198.51.100.10", 80, sport=40102)),
+        ("forge-ping", ping4("198.51.100.10")),
+        ("forge-ping-empty", ping4("198.51.100.10", seq=2, load=b"")),
+    ]
+
+
+def ipv6_host_frames():
+    h = "2001:db8::20"
+    m = "02:00:00:00:00:20"
+    return [
+        ("v6host-ns", solicit(h)),
+        ("v6host-ns-other", solicit("2001:db8::21")),
+        ("v6host-ns-hlim-64", Ether(dst="33:33:ff:00:00:20", src=MAC_C) /
+         IPv6(src=IP6_C, dst="ff02::1:ff00:20", hlim=64) /
+         ICMPv6ND_NS(tgt=h) / ICMPv6NDOptSrcLLAddr(lladdr=MAC_C)),
+        ("v6host-ping6", ping6(h, dmac=m)),
+        ("v6host-syn-80", syn(h, 80, dmac=m)),
+        ("v6host-syn-80-nosack", syn(h, 80, sport=40101, dmac=m, options=[
+            ("MSS", 1440), ("NOP", None), ("WScale", 2), ("NOP", None),
+            ("NOP", None), ("Timestamp", (77, 0))])),
+        ("v6host-syn-81", syn(h, 81, sport=40102, dmac=m)),
+        ("v6host-syn-82", syn(h, 82, sport=40103, dmac=m)),
+        ("v6host-udp", dgram(h, 33434, dmac=m, load=b"traceroute6")),
+        ("v6host-ipv4-ping", ping4("198.51.100.20")),
+        ("v6host-arp", who_has("198.51.100.20")),
+    ]
+
+
+def personality_frames():
+    out = []
+    for h in ("198.51.100.31", "198.51.100.32", "198.51.100.33"):
+        n = h.split(".")[-1]
+        out.append(("pers-%s-syn" % n, syn(h, 80)))
+        out.append(("pers-%s-syn-2" % n, syn(h, 80, sport=40101, seq=7777,
+                                             options=[("MSS", 1400),
+                                                      ("SAckOK", b""),
+                                                      ("Timestamp",
+                                                       (99, 0)),
+                                                      ("NOP", None),
+                                                      ("WScale", 10)])))
+        out.append(("pers-%s-ping" % n, ping4(h)))
+    return out
+
+
+def synack_frames():
+    """rules/syn-ack-anything.rules."""
+    return [
+        ("synack-linux", syn("198.51.100.10", 22)),
+        ("synack-other-port", syn("203.0.113.5", 3389, sport=40101,
+                                  seq=123456789, options=[
+                                      ("MSS", 1460), ("SAckOK", b""),
+                                      ("Timestamp", (0xfffffff0, 0)),
+                                      ("NOP", None), ("WScale", 7)])),
+        ("synack-ipv6", syn("2001:db8::10", 443, sport=40102)),
+        ("synack-nmap", syn("198.51.100.10", 80, sport=61000, seq=0xabcdef,
+                            window=1024, options=NMAP_SYN)),
+        ("synack-ack", seg("198.51.100.10", 22, "A", seq=1001, ack=1)),
+        ("synack-syn-ack", seg("198.51.100.10", 22, "SA", seq=1, ack=1)),
+    ]
+
+
+def tarpit_frames():
+    h = "203.0.113.7"
+    return [
+        ("tarpit-host-80", syn(h, 80)),
+        ("tarpit-host-1", syn(h, 1, sport=40101, options=NMAP_SYN)),
+        ("tarpit-host-1024", syn(h, 1024, sport=40102)),
+        ("tarpit-host-1025", syn(h, 1025, sport=40103)),
+        ("tarpit-net-443", syn("203.0.113.8", 443, sport=40104)),
+        ("tarpit-net-other-src", syn("203.0.113.200", 22,
+                                     src="198.51.100.2", sport=40105)),
+        ("tarpit-net-ack", seg("203.0.113.8", 443, "A", sport=40104,
+                               seq=1001, ack=1)),
+        ("tarpit-outside-net", syn("198.51.100.10", 80, sport=40106)),
+    ]
+
+
+def udp_echo_frames():
+    return [
+        ("echo-udp", dgram("198.51.100.10", 7, load=b"echo me")),
+        ("echo-udp-empty", dgram("198.51.100.10", 7, load=None,
+                                 sport=40201)),
+        ("echo-udp6", dgram("2001:db8::10", 7, load=b"echo me 6",
+                            sport=40202)),
+        ("echo-bump", dgram("198.51.100.10", 9999, load=b"bump me",
+                            sport=40203, ttl=64)),
+        ("echo-bump-ttl-1", dgram("198.51.100.10", 9999, load=b"ttl 1",
+                                  sport=40204, ttl=1)),
+        ("echo-bump6", dgram("2001:db8::10", 9999, load=b"v6 has no ttl",
+                             sport=40205)),
+        ("echo-other", dgram("198.51.100.10", 8, sport=40206)),
+    ]
+
+
+def vlan_replay_frames():
+    """rules/vlan.rules: replies keep the tags."""
+    h = "198.51.100.40"
+
+    def tag(vlan, l3, prio=0):
+        return Ether(dst=MAC_S, src=MAC_C) / Dot1Q(vlan=vlan, prio=prio) / l3
+
+    def qinq(outer, inner, l3):
+        return Ether(dst=MAC_S, src=MAC_C, type=0x88a8) / \
+            Dot1AD(vlan=outer) / Dot1Q(vlan=inner) / l3
+    arp = ARP(op=1, hwsrc=MAC_C, psrc=IP_C, hwdst="00:00:00:00:00:00",
+              pdst=h)
+    icmp = IP(src=IP_C, dst=h) / ICMP(type=8, id=5, seq=1) / Raw(b"vlan")
+    return [
+        ("vl-arp-100", Ether(dst=BCAST, src=MAC_C) / Dot1Q(vlan=100) / arp),
+        ("vl-ping-100", tag(100, icmp, prio=3)),
+        ("vl-ping-qinq", qinq(300, 100, icmp)),
+        ("vl-syn-80-100", tag(100, IP(src=IP_C, dst=h) / TCP(
+            sport=40100, dport=80, seq=10, flags="S"))),
+        ("vl-syn-80-qinq", qinq(300, 100, IP(src=IP_C, dst=h) / TCP(
+            sport=40101, dport=80, seq=20, flags="S"))),
+        ("vl-syn-other-100", tag(100, IP(src=IP_C, dst="198.51.100.41") /
+                                 TCP(sport=40102, dport=443, seq=30,
+                                     flags="S"), prio=5)),
+        ("vl-syn-other-200", tag(200, IP(src=IP_C, dst="198.51.100.41") /
+                                 TCP(sport=40103, dport=443, seq=40,
+                                     flags="S"))),
+        ("vl-syn-other-untagged", Ether(dst=MAC_S, src=MAC_C) /
+         IP(src=IP_C, dst="198.51.100.41") /
+         TCP(sport=40104, dport=443, seq=50, flags="S")),
+        ("vl-ping-untagged", Ether(dst=MAC_S, src=MAC_C) / icmp),
+    ]
+
+
+def seed_frames():
+    return [
+        ("seed-rule-1", syn("198.51.100.50", 7000)),
+        ("seed-rule-2", syn("198.51.100.50", 7000, sport=40101)),
+        ("seed-rule-v6", syn("2001:db8::50", 7000, sport=40102)),
+        ("seed-host-1", syn("198.51.100.50", 80, sport=40103)),
+        ("seed-host-2", syn("198.51.100.50", 80, src="198.51.100.2",
+                            sport=40104)),
+        ("seed-host-ping", ping4("198.51.100.50")),
+    ]
+
+
+def limit_frames():
+    """Times in seconds after 12:00:00: a bucket of 2 (2/s) drained, then
+    refilled at 2 a second and capped at 2; per-source buckets of 1."""
+    g = [0.0, 0.1, 0.2, 0.3, 0.5, 1.0, 3.0, 3.0, 3.0]
+    out = []
+    for i, t in enumerate(g):
+        out.append(("limit-global-%d" % i, dgram(
+            "198.51.100.10", 5001, load=b"g%d" % i, sport=41000 + i),
+            None, int(t * 1000000)))
+    srcs = [(4.0, "198.51.100.1"), (4.0, "198.51.100.1"),
+            (4.0, "198.51.100.2"), (4.5, "198.51.100.2"),
+            (4.9, "198.51.100.1"), (5.0, "198.51.100.1"),
+            (5.2, "198.51.100.2")]
+    for i, (t, s) in enumerate(srcs):
+        out.append(("limit-src-%d" % i, dgram(
+            "198.51.100.10", 5002, load=b"s%d" % i, src=s,
+            sport=42000 + i), None, int(t * 1000000)))
+    v6 = [(6.0, "2001:db8::1"), (6.0, "2001:db8::2"), (6.0, "2001:db8::1"),
+          (7.0, "2001:db8::1")]
+    for i, (t, s) in enumerate(v6):
+        out.append(("limit-src6-%d" % i, dgram(
+            "2001:db8::10", 5003, load=b"v%d" % i, src=s,
+            sport=43000 + i), None, int(t * 1000000)))
+    return out
+
+
+def order_frames():
+    h = "198.51.100.10"
+    return [
+        ("order-blocked", syn(h, 80, src="203.0.113.66")),
+        ("order-watched", dgram(h, 9)),
+        ("order-special", syn(h, 8080, sport=40101)),
+        ("order-host-open", syn(h, 80, sport=40102)),
+        ("order-host-default", syn(h, 81, sport=40103)),
+        ("order-host-udp", dgram(h, 53, sport=40201)),
+        ("order-host-ping", ping4(h)),
+        ("order-other-tcp", seg("198.51.100.11", 80, "A", sport=40104,
+                                seq=1, ack=0x01020304)),
+        ("order-other-udp", dgram("198.51.100.11", 53, sport=40202)),
+    ]
+
+
+def switches_frames():
+    out = []
+    for n in ("60", "61", "62"):
+        h4, h6 = "198.51.100." + n, "2001:db8::" + n
+        out += [
+            ("sw-%s-arp" % n, who_has(h4)),
+            ("sw-%s-ns" % n, solicit(h6)),
+            ("sw-%s-ping" % n, ping4(h4)),
+            ("sw-%s-ping6" % n, ping6(h6)),
+            ("sw-%s-syn" % n, syn(h4, 80)),
+        ]
+    return out
+
+
+def ports_frames():
+    h, h6 = "198.51.100.70", "2001:db8::70"
+    m = "02:00:00:00:00:70"
+    out = []
+    for i, p in enumerate((22, 80, 8000, 8005, 8010, 8011, 3000, 3001, 443,
+                           1, 1023, 1024, 5500, 0, 65535)):
+        out.append(("ports-syn-%d" % p, syn(h, p, sport=40100 + i, dmac=m,
+                                            options=NMAP_SYN)))
+    for p in (22, 3000, 443):
+        out.append(("ports-syn6-%d" % p, syn(h6, p, sport=40150, dmac=m,
+                                             options=NMAP_SYN)))
+    for i, p in enumerate((1053, 1054, 1055, 1056, 1057, 1058, 65535)):
+        out.append(("ports-udp-%d" % p, dgram(h, p, sport=40200 + i,
+                                              dmac=m)))
+    for p in (1053, 1055, 1057, 1058):
+        out.append(("ports-udp6-%d" % p, dgram(h6, p, sport=40250,
+                                               dmac=m)))
+    return out
+
+
+def host_options_frames():
+    """Every mix of MSS, window scale, SACK-permitted and timestamps."""
+    mixes = [
+        ("none", []),
+        ("mss", [("MSS", 1460)]),
+        ("mss-ws", [("MSS", 1460), ("NOP", None), ("WScale", 7)]),
+        ("mss-sack", [("MSS", 1460), ("NOP", None), ("NOP", None),
+                      ("SAckOK", b"")]),
+        ("mss-ts", [("MSS", 1460), ("NOP", None), ("NOP", None),
+                    ("Timestamp", (500, 0))]),
+        ("mss-sack-ts", [("MSS", 1460), ("SAckOK", b""),
+                         ("Timestamp", (500, 0))]),
+        ("ws-sack", [("NOP", None), ("WScale", 2), ("NOP", None),
+                     ("NOP", None), ("SAckOK", b"")]),
+        ("ws-ts", [("NOP", None), ("WScale", 2), ("NOP", None),
+                   ("NOP", None), ("Timestamp", (500, 0))]),
+        ("all", LINUX_SYN),
+    ]
+    out = []
+    for n in ("81", "82", "83"):
+        for i, (name, opts) in enumerate(mixes):
+            if n != "81" and name in SACK_NO_TS:
+                continue
+            out.append(("hopt-%s-%s" % (n, name), syn(
+                "198.51.100." + n, 80, sport=40100 + i, options=opts)))
+        out.append(("hopt-%s-v6" % n, syn("2001:db8::" + n, 80,
+                                          sport=40199)))
+    return out
+
+
+SACK_NO_TS = {
+    "mss-sack": [("MSS", 1460), ("NOP", None), ("NOP", None),
+                 ("SAckOK", b"")],
+    "ws-sack": [("NOP", None), ("WScale", 2), ("NOP", None), ("NOP", None),
+                ("SAckOK", b"")],
+}
+
+
+def host_options_sack_frames():
+    """Known wrong (TESTLIST: host-options-sack): SACK-permitted without
+    timestamps.  Windows answers mss,nop,nop,sackOK (mss,nop,ws,nop,nop,
+    sackOK with window scaling), FreeBSD's tcp_addoptions() mss,sackOK,
+    eol,eol (mss,nop,ws,sackOK,eol,eol); riposte pads with NOPs after
+    sackOK."""
+    out = []
+    for n in ("82", "83"):
+        for i, name in enumerate(sorted(SACK_NO_TS)):
+            out.append(("hopt-sack-%s-%s" % (n, name), syn(
+                "198.51.100." + n, 80, sport=40110 + i,
+                options=SACK_NO_TS[name])))
+    return out
+
+
+def dad_frames():
+    """Known wrong (TESTLIST: nd-dad): a neighbour advertisement that
+    defends an address against duplicate address detection goes to all
+    nodes, ff02::1 at 33:33:00:00:00:01 (RFC 4861 7.2.4, RFC 2464 7)."""
+    return [("dad-ns", solicit("2001:db8::10", src="::", lladdr=None))]
+
+
+def bad_checksum_frames():
+    """Known wrong (TESTLIST: host-bad-checksum): a host drops frames
+    whose checksums are wrong (RFC 1122 3.2.1.2, 4.1.3.4, 4.2.2.7; RFC
+    4443 2.4; Linux counts them as InCsumErrors); riposte answers them,
+    which is how nmap --badsum tells a fake host."""
+    h, h6 = "198.51.100.10", "2001:db8::10"
+    return [
+        ("badsum-ip-ping", Ether(dst=MAC_S, src=MAC_C) /
+         IP(src=IP_C, dst=h, chksum=0xbad1) / ICMP(id=1, seq=1)),
+        ("badsum-icmp-ping", Ether(dst=MAC_S, src=MAC_C) /
+         IP(src=IP_C, dst=h) / ICMP(id=1, seq=2, chksum=0xdead)),
+        ("badsum-tcp-open", Ether(dst=MAC_S, src=MAC_C) /
+         IP(src=IP_C, dst=h) / TCP(sport=40100, dport=80, flags="S",
+                                   chksum=0x1234)),
+        ("badsum-tcp-closed", Ether(dst=MAC_S, src=MAC_C) /
+         IP(src=IP_C, dst=h) / TCP(sport=40101, dport=81, flags="S",
+                                   chksum=0x1234)),
+        ("badsum-udp-open", Ether(dst=MAC_S, src=MAC_C) /
+         IP(src=IP_C, dst=h) / UDP(sport=40200, dport=53, chksum=0xbeef) /
+         Raw(b"query")),
+        ("badsum-udp-closed", Ether(dst=MAC_S, src=MAC_C) /
+         IP(src=IP_C, dst=h) / UDP(sport=40201, dport=54, chksum=0xbeef) /
+         Raw(b"probe")),
+        ("badsum-ping6", Ether(dst=MAC_S, src=MAC_C) /
+         IPv6(src=IP6_C, dst=h6) / ICMPv6EchoRequest(id=1, seq=3,
+                                                    cksum=0x1111)),
+        ("badsum-tcp6-open", Ether(dst=MAC_S, src=MAC_C) /
+         IPv6(src=IP6_C, dst=h6) / TCP(sport=40102, dport=22, flags="S",
+                                       chksum=0x1234)),
+        ("badsum-udp6-closed", Ether(dst=MAC_S, src=MAC_C) /
+         IPv6(src=IP6_C, dst=h6) / UDP(sport=40202, dport=54,
+                                       chksum=0xbeef) / Raw(b"probe")),
+    ]
+
+
+def host_fragment_frames():
+    """Known wrong (TESTLIST: host-fragments): riposte does not
+    reassemble, and answers the first fragment as if it were the whole
+    datagram: an echo reply with part of the data, a port unreachable
+    quoting a fragment, a SYN-ACK to a fragmented SYN.  A host reassembles
+    first (RFC 791, RFC 8200 4.5); without reassembly, fragments must not
+    be answered."""
+    h, h6 = "198.51.100.10", "2001:db8::10"
+    ping = IP(src=IP_C, dst=h, id=0x5151) / ICMP(id=9, seq=1) / Raw(
+        b"P" * 100)
+    dgram = IP(src=IP_C, dst=h, id=0x5252) / UDP(sport=40200, dport=54) / \
+        Raw(b"U" * 100)
+    synf = IP(src=IP_C, dst=h, id=0x5353) / TCP(
+        sport=40100, dport=80, flags="S", options=LINUX_SYN)
+    v6 = IPv6(src=IP6_C, dst=h6) / IPv6ExtHdrFragment(id=0x5454) / \
+        UDP(sport=40201, dport=54) / Raw(b"V" * 100)
+    out = []
+    for i, f in enumerate(fragment(ping, fragsize=64)):
+        out.append(("hfrag-ping-%d" % i, eth() / f))
+    for i, f in enumerate(fragment(dgram, fragsize=64)):
+        out.append(("hfrag-udp-%d" % i, eth() / f))
+    for i, f in enumerate(fragment(synf, fragsize=24)):
+        out.append(("hfrag-syn-%d" % i, eth() / f))
+    for i, f in enumerate(fragment6(v6, 96)):
+        out.append(("hfrag-udp6-%d" % i, eth() / f))
+    return out
+
+
+def raw_len_frames():
+    """Known wrong (TESTLIST: raw-len): a frame without payload has
+    raw.len 0 (and raw.load b""), so that ack=tcp.seq + raw.len answers a
+    bare ACK and an echo answers an empty datagram (RFC 862)."""
+    h = "198.51.100.91"
+    return [
+        ("rawlen-ack", seg(h, 7901, "A", seq=100, ack=200)),
+        ("rawlen-psh", seg(h, 7901, "PA", seq=100, ack=200, load=b"data")),
+        ("rawlen-udp-empty", dgram(h, 7902, load=None)),
+        ("rawlen-udp", dgram(h, 7902, load=b"x", sport=40201)),
+    ]
+
+
+def forward_addresses_frames():
+    """Known wrong (TESTLIST: forward-addresses): forward with an address
+    or MAC written as a string stores its text (ip.dst = "203.0.113.9"
+    gives 50.48.51.46) or zeros."""
+    return [("fwdaddr-udp", dgram("198.51.100.79", 7806, sport=40209))]
+
+
+def expr_frames():
+    return [("expr-%d" % p, syn("198.51.100.90", p, sport=40000, seq=1000,
+                                window=1024, options=[]))
+            for p in range(7001, 7007)]
+
+
+def fields_frames():
+    h = "198.51.100.71"
+    return [
+        ("fields-tcp", syn(h, 7101, seq=1000, options=[
+            ("MSS", 1380), ("SAckOK", b""), ("Timestamp", (12345, 678)),
+            ("NOP", None), ("WScale", 9)], ttl=57, id=0x4d2, tos=0x28)),
+        ("fields-tcp-no-ts", syn(h, 7101, sport=40101, options=NMAP_SYN)),
+        ("fields-udp", dgram(h, 7102, load=b"twelve bytes")),
+        ("fields-udp-empty", dgram(h, 7102, load=None, sport=40201)),
+        ("fields-addresses", dgram(h, 7103, sport=40202)),
+        ("fields-ip6", Ether(dst=MAC_S, src=MAC_C) / IPv6(
+            src=IP6_C, dst="2001:db8::71", tc=0x28, fl=0x12345, hlim=33) /
+         UDP(sport=40203, dport=7104) / Raw(b"v6")),
+        ("fields-ping", ping4(h, id=0x1111, seq=0x2222)),
+        ("fields-ping6", ping6("2001:db8::71", id=0x3333, seq=0x4444)),
+        ("fields-vlan", Ether(dst=MAC_S, src=MAC_C) / Dot1Q(vlan=321, prio=6)
+         / IP(src=IP_C, dst=h) / TCP(sport=40102, dport=7105, seq=99,
+                                    flags="S")),
+        ("fields-arp", who_has("198.51.100.72")),
+        ("fields-missing", syn(h, 7106, sport=40103, options=[])),
+    ]
+
+
+def tmpl_l2_frames():
+    h = "198.51.100.73"
+    return [
+        ("l2-ether-only", dgram(h, 7201)),
+        ("l2-raw-only", dgram(h, 7202)),
+        ("l2-add-tag", dgram(h, 7203)),
+        ("l2-add-qinq", dgram(h, 7204)),
+        ("l2-retag", Ether(dst=MAC_S, src=MAC_C) / Dot1Q(vlan=100, prio=4) /
+         IP(src=IP_C, dst=h) / UDP(sport=40200, dport=7205) / Raw(b"tag")),
+        ("l2-retag-qinq", Ether(dst=MAC_S, src=MAC_C, type=0x88a8) /
+         Dot1AD(vlan=300) / Dot1Q(vlan=100) / IP(src=IP_C, dst=h) /
+         UDP(sport=40201, dport=7205) / Raw(b"qinq")),
+        ("l2-arp-reply", who_has("198.51.100.73")),
+        ("l2-arp-probe", who_has("198.51.100.74")),
+    ]
+
+
+def tmpl_ip_frames():
+    h, h6 = "198.51.100.74", "2001:db8::74"
+    return [("ip-tmpl-%d" % p, dgram(h, p, sport=40200)) for p in
+            range(7301, 7307)] + [
+        ("ip-tmpl-%d" % p, dgram(h6, p, sport=40200)) for p in
+        range(7307, 7310)]
+
+
+def tmpl_icmp_frames():
+    h, h6 = "198.51.100.75", "2001:db8::75"
+    return [
+        ("icmp-tmpl-echo", ping4(h, id=0x77, seq=5)),
+        ("icmp-tmpl-echo-empty", ping4(h, id=0x77, seq=6, load=b"")),
+    ] + [("icmp-tmpl-%d" % p, dgram(h, p, sport=40200)) for p in
+         range(7401, 7407)] + [
+        ("icmp-tmpl-echo6", ping6(h6, id=0x66, seq=7)),
+        ("icmp-tmpl-7407", dgram(h6, 7407, sport=40200)),
+        ("icmp-tmpl-7408", dgram(h6, 7408, sport=40200)),
+        ("icmp-tmpl-7409", dgram(h6, 7409, sport=40200)),
+        ("icmp-tmpl-ns-77", solicit("2001:db8::77")),
+        ("icmp-tmpl-ns-78", solicit("2001:db8::78")),
+    ]
+
+
+def tmpl_tcp_frames():
+    h = "198.51.100.76"
+    return [
+        ("tcp-tmpl-7501", syn(h, 7501)),
+        ("tcp-tmpl-7501-no-ts", syn(h, 7501, sport=40101,
+                                    options=NMAP_SYN)),
+        ("tcp-tmpl-7502", seg(h, 7502, "PA", seq=1000, ack=2000,
+                              load=b"x" * 10)),
+        ("tcp-tmpl-7503", seg(h, 7503, "A", seq=1000, ack=2000)),
+        ("tcp-tmpl-7504", syn(h, 7504)),
+        ("tcp-tmpl-7505", syn(h, 7505)),
+        ("tcp-tmpl-7506", syn(h, 7506)),
+        ("tcp-tmpl-7507", seg(h, 7507, "PA", seq=1001, ack=5001,
+                              load=b"GET / HTTP/1.0\r\n\r\n")),
+        ("tcp-tmpl-7508", syn("2001:db8::76", 7508)),
+    ]
+
+
+def tmpl_udp_frames():
+    h = "198.51.100.77"
+    return [("udp-tmpl-%d" % p, dgram(h, p, sport=40200)) for p in
+            range(7601, 7607)] + [
+        ("udp-tmpl-7607", dgram("2001:db8::77", 7607, sport=40200))]
+
+
+def forge_frames():
+    h, h6 = "198.51.100.78", "2001:db8::78"
+    return [
+        ("forge-%d" % p, dgram(h, p, sport=40200)) for p in
+        (7701, 7702, 7703, 7704, 7705, 7706)] + [
+        ("forge-7707", syn(h, 7707)),
+        ("forge-7708", syn(h, 7708)),
+        ("forge-ping-icmp", ping4(h)),
+        ("forge-7709", dgram(h6, 7709, sport=40200)),
+        ("forge-7710", dgram(h6, 7710, sport=40200)),
+        ("forge-ping6", ping6(h6)),
+        ("forge-7711", dgram(h, 7711, sport=40200)),
+    ]
+
+
+def forward_frames():
+    h = "198.51.100.79"
+    return [
+        ("fwd-bump", dgram(h, 9999, ttl=64)),
+        ("fwd-swap", dgram(h, 7801, sport=40201)),
+        ("fwd-tcp", seg(h, 7802, "PA", seq=5000, ack=6000, load=b"data")),
+        ("fwd-ipv6", dgram("2001:db8::79", 7803, sport=40202, hlim=64)),
+        ("fwd-ttl-zero", dgram(h, 7805, sport=40203, ttl=0)),
+        ("fwd-macs", dgram(h, 7806, sport=40204)),
+        ("fwd-vlan", Ether(dst=MAC_S, src=MAC_C) / Dot1Q(vlan=100, prio=2) /
+         IP(src=IP_C, dst=h) / UDP(sport=40205, dport=7807) / Raw(b"tag")),
+        ("fwd-wrong-family", dgram("2001:db8::79", 7808, sport=40206)),
+        ("fwd-payload-len", dgram(h, 7809, sport=40207,
+                                  load=b"seventeen bytes!!")),
+        ("fwd-zero-chksum", c2s4() / UDP(sport=40208, dport=9999, chksum=0) /
+         Raw(b"no checksum")),
+    ]
+
+
+def mirror_multicast_frames():
+    """Known wrong (TESTLIST: mirror-multicast): a reply mirrors the
+    request's destination into its source, so a reply to a broadcast or
+    multicast frame comes from ff:ff:ff:ff:ff:ff (ARP: "is-at
+    ff:ff:ff:ff:ff:ff") or from 33:33:ff:00:00:60 and ff02::1:ff00:60, an
+    IPv6 source that must not be multicast (RFC 4291 2.7), and a frame
+    whose Ethernet source is a group address (IEEE 802.3).  Such a
+    template has no source to answer with: not answered."""
+    return [("mm-arp", who_has("198.51.100.60")),
+            ("mm-ns", solicit("2001:db8::60"))]
+
+
+REPLAY_PCAPS = [
+    ("replay-web.pcap", web_frames),
+    ("replay-closed.pcap", closed_frames),
+    ("replay-filtered.pcap", filtered_frames),
+    ("replay-forge-lesson.pcap", forge_lesson_frames),
+    ("replay-ipv6-host.pcap", ipv6_host_frames),
+    ("replay-personalities.pcap", personality_frames),
+    ("replay-synack.pcap", synack_frames),
+    ("replay-tarpit.pcap", tarpit_frames),
+    ("replay-udp-echo.pcap", udp_echo_frames),
+    ("replay-vlan.pcap", vlan_replay_frames),
+    ("replay-seed.pcap", seed_frames),
+    ("replay-limit.pcap", limit_frames),
+    ("replay-order.pcap", order_frames),
+    ("replay-switches.pcap", switches_frames),
+    ("replay-ports.pcap", ports_frames),
+    ("replay-host-options.pcap", host_options_frames),
+    ("replay-expr.pcap", expr_frames),
+    ("replay-fields.pcap", fields_frames),
+    ("replay-tmpl-l2.pcap", tmpl_l2_frames),
+    ("replay-tmpl-ip.pcap", tmpl_ip_frames),
+    ("replay-tmpl-icmp.pcap", tmpl_icmp_frames),
+    ("replay-tmpl-tcp.pcap", tmpl_tcp_frames),
+    ("replay-tmpl-udp.pcap", tmpl_udp_frames),
+    ("replay-forge.pcap", forge_frames),
+    ("replay-forward.pcap", forward_frames),
+    ("replay-host-options-sack.pcap", host_options_sack_frames),
+    ("replay-dad.pcap", dad_frames),
+    ("replay-bad-checksum.pcap", bad_checksum_frames),
+    ("replay-fragments.pcap", host_fragment_frames),
+    ("replay-raw-len.pcap", raw_len_frames),
+    ("replay-forward-addresses.pcap", forward_addresses_frames),
+    ("replay-mirror-multicast.pcap", mirror_multicast_frames),
+]
+
+
 PCAPS = [
     ("arp.pcap", arp_frames),
     ("icmp.pcap", icmp_frames),
@@ -578,7 +1262,7 @@ PCAPS = [
     ("malformed.pcap", malformed_frames),
     ("truncated.pcap", truncated_frames),
     ("pending.pcap", pending_frames),
-]
+] + REPLAY_PCAPS
 
 
 def pcap_header(linktype, snaplen=65535):
@@ -592,12 +1276,13 @@ def pcap_record(usec, data, wirelen=None):
 
 
 def normalise(frames):
+    """(name, bytes, wirelen, time or None) for each frame."""
     out = []
     for f in frames:
         name, pkt = f[0], f[1]
         b = pkt if isinstance(pkt, bytes) else raw(pkt)
-        wirelen = f[2] if len(f) > 2 else len(b)
-        out.append((name, b, wirelen))
+        wirelen = f[2] if len(f) > 2 and f[2] is not None else len(b)
+        out.append((name, b, wirelen, f[3] if len(f) > 3 else None))
     return out
 
 
@@ -618,10 +1303,11 @@ def main():
         frames = normalise(builder())
         blob = pcap_header(DLT_EN10MB)
         # Packets 1 ms apart, each file starting at 12:00:00.
-        for i, (name, b, wirelen) in enumerate(frames):
+        for i, (name, b, wirelen, at) in enumerate(frames):
             assert name not in seen, name
             seen.add(name)
-            blob += pcap_record(i * 1000 + 17 * i, b, wirelen)
+            blob += pcap_record(i * 1000 + 17 * i if at is None else at, b,
+                                wirelen)
             if args.seeds:
                 write(os.path.join(args.seeds, name), b)
         write(os.path.join(args.out, fname), blob)

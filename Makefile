@@ -68,7 +68,7 @@ FUZZ_FLAGS := -g -O1 -fno-omit-frame-pointer -fsanitize=fuzzer-no-link,address,u
 	-fno-sanitize-recover=all
 FUZZ_TIME ?= 60
 
-.PHONY: all check unit golden errors scapy fuzz fuzz-run deps install clean \
+.PHONY: all check unit golden errors scapy live demo fuzz fuzz-run deps install clean \
 	golden-update format
 
 all: riposte
@@ -101,9 +101,18 @@ $(BUILD)/tests/%: tests/unit/%.c $(LIB)
 	$(Q)$(CC) $(CPPFLAGS) -Itests/unit $(ALL_CFLAGS) $(CMOCKA_CFLAGS) \
 		-o $@ $< $(LDFLAGS) $(LIB) $(PKG_LIBS) $(CMOCKA_LIBS)
 
-# Every test that exists.  Each stage stops the run on failure.
-check: unit golden errors scapy
+# Every test that exists.  Each stage stops the run on failure.  The live
+# tests need root (network namespaces); they are skipped, loudly, without.
+check: unit golden errors scapy live
 
+live: riposte
+	$(Q)if [ "$$(id -u)" = 0 ]; then sh tests/live/run.sh ./riposte; \
+	else echo "live: SKIPPED (needs root for network namespaces)"; fi
+
+# The README's first command: a lab, riposte serving rules/web-server.rules
+# in one namespace, real clients in the other, then the lab torn down.
+demo: deps riposte
+	$(Q)sh tests/live/demo.sh ./riposte
 errors: riposte
 	$(Q)sh tests/errors/run.sh ./riposte
 
@@ -139,8 +148,9 @@ fuzz-run: fuzz
 	$(Q)set -e; for f in $(FUZZ_BIN); do \
 		n=$${f##*/fuzz_}; seeds=tests/fuzz/corpus/$$n; \
 		work=$(FUZZ_BUILD)/corpus-$$n; mkdir -p $$work; \
-		echo "== $$f $(FUZZ_TIME)s"; rc=0; \
-		$$f -max_total_time=$(FUZZ_TIME) -print_final_stats=1 \
+		echo "== $$f $(FUZZ_TIME)s"; rc=0; d=; \
+		if [ -f tests/fuzz/$$n.dict ]; then d=-dict=tests/fuzz/$$n.dict; fi; \
+		$$f $$d -max_total_time=$(FUZZ_TIME) -print_final_stats=1 \
 			-max_len=4096 $$work $$seeds > $(FUZZ_BUILD)/$$n.log 2>&1 || rc=$$?; \
 		tail -n 12 $(FUZZ_BUILD)/$$n.log; \
 		if [ $$rc -ne 0 ]; then echo "fuzz_$$n failed ($$rc)"; exit 1; fi; \
@@ -148,7 +158,8 @@ fuzz-run: fuzz
 
 DEBIAN_PKGS := make gcc pkg-config libpcap-dev libev-dev libmnl-dev \
 	libnftnl-dev libcmocka-dev clang llvm python3 python3-scapy tcpdump \
-	iproute2 nftables
+	iproute2 nftables iputils-ping netcat-openbsd nmap hping3 curl \
+	tcpreplay mandoc valgrind
 
 deps:
 	$(Q)missing=""; \

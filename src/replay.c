@@ -106,6 +106,8 @@ static int replay_file(struct ruleset *rs, const char *in, const char *out,
 		io_pcapfile_close(f);
 		return 2;
 	}
+	/* Output is the bottleneck of a big replay: write in large blocks. */
+	setvbuf(stdout, NULL, _IOFBF, 1 << 20);
 	if (engine_init(&e, rs, seed) < 0) {
 		fputs("riposte: replay: out of memory\n", stderr);
 		status = 1;

@@ -75,9 +75,11 @@ void ruleset_print_rules(const struct ruleset *rs, FILE *out)
 				break;
 			case AST_ACT_FORWARD:
 				fputs(", forward ", out);
-				for (j = 0; j < r->n_assigns; j++)
-					fprintf(out, "%s%s", j ? ", " : "",
+				for (j = 0; j < r->n_assigns; j++) {
+					fprintf(out, "%s%s = ", j ? ", " : "",
 						r->assigns[j].field->name);
+					expr_print(out, r->ast->assigns[j].value);
+				}
 				break;
 			case AST_ACT_DROP:
 				fputs(", drop", out);
@@ -143,50 +145,71 @@ void ruleset_print_rules(const struct ruleset *rs, FILE *out)
 
 /*
  * The kernel filter: every rule's match, or what a host claims (its
- * addresses, ARP and ICMPv6 for neighbour discovery).  A rule without a
- * match needs every frame: the filter is then empty.  Returns a malloc'd
- * string, "" for every frame, or NULL on allocation failure.
+ * addresses, ARP and ICMPv6 for neighbour discovery), untagged and under
+ * one 802.1Q tag.  A rule without a match needs every frame, and so does a
+ * rule whose filter says "vlan": libpcap's vlan shifts the offsets of all
+ * that follows it, across "or", so it cannot share a union.  Returns a
+ * malloc'd string, "" for every frame, or NULL on allocation failure.
  */
 char *ruleset_capture_filter(const struct ruleset *rs)
 {
-	char *buf = NULL;
-	size_t len = 0, i, j;
-	FILE *f = open_memstream(&buf, &len);
-	bool any = false, arp = false, icmp6 = false;
+	char *buf = NULL, *hbuf = NULL;
+	size_t len = 0, hlen = 0, i, j;
+	FILE *f, *h;
+	bool any = false, hany = false, arp = false, icmp6 = false;
 
-	if (!f)
-		return NULL;
 	for (i = 0; i < rs->n_rules; i++) {
 		const struct crule *r = &rs->rules[i];
 
-		if (r->kind == CRULE_FILTER && !r->filter) {
-			fclose(f);
-			free(buf);
+		if (r->kind == CRULE_FILTER &&
+		    (!r->filter || strstr(r->filter, "vlan")))
 			return strdup("");
+		arp |= r->kind == CRULE_ARP;
+		icmp6 |= r->kind == CRULE_ND;
+	}
+	h = open_memstream(&hbuf, &hlen);
+	if (!h)
+		return NULL;
+	if (arp) {
+		fputs("arp", h);
+		hany = true;
+	}
+	if (icmp6) {
+		fprintf(h, "%sicmp6", hany ? " or " : "");
+		hany = true;
+	}
+	for (i = 0; i < rs->n_hosts; i++)
+		for (j = 0; j < rs->hosts[i].n_addrs; j++) {
+			fprintf(h, "%sdst host ", hany ? " or " : "");
+			print_addr(h, &rs->hosts[i].addrs[j]);
+			hany = true;
 		}
+	if (fclose(h) != 0) {
+		free(hbuf);
+		return NULL;
+	}
+	f = open_memstream(&buf, &len);
+	if (!f) {
+		free(hbuf);
+		return NULL;
+	}
+	for (i = 0; i < rs->n_rules; i++) {
+		const struct crule *r = &rs->rules[i];
+
 		if (r->kind == CRULE_FILTER) {
 			fprintf(f, "%s(%s)", any ? " or " : "", r->filter);
 			any = true;
 		}
-		arp |= r->kind == CRULE_ARP;
-		icmp6 |= r->kind == CRULE_ND;
 	}
-	if (arp) {
-		fprintf(f, "%sarp", any ? " or " : "");
+	if (hany) {
+		/* Hosts answer on the VLAN a request came on: look inside. */
+		fprintf(f, "%s%s or (vlan and (%s))", any ? " or " : "", hbuf,
+			hbuf);
 		any = true;
 	}
-	if (icmp6) {
-		fprintf(f, "%sicmp6", any ? " or " : "");
-		any = true;
-	}
-	for (i = 0; i < rs->n_hosts; i++)
-		for (j = 0; j < rs->hosts[i].n_addrs; j++) {
-			fprintf(f, "%sdst host ", any ? " or " : "");
-			print_addr(f, &rs->hosts[i].addrs[j]);
-			any = true;
-		}
 	if (!any)
 		fputs("less 1", f); /* no rule: capture nothing */
+	free(hbuf);
 	if (fclose(f) != 0) {
 		free(buf);
 		return NULL;

@@ -43,6 +43,7 @@ int engine_init(struct engine *e, const struct ruleset *rs, uint64_t seed)
 
 	memset(e, 0, offsetof(struct engine, out));
 	e->rs = rs;
+	e->seed = seed;
 	e->rng = seed;
 	e->ipid = (uint32_t)expr_random(&e->rng) & 0xffff;
 	e->buckets = calloc(n, sizeof(*e->buckets));

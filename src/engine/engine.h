@@ -39,6 +39,7 @@ struct personality {
 	uint8_t ttl;
 	bool df;
 	enum { IPID_ZERO, IPID_INCREMENT, IPID_RANDOM } ipid;
+	bool ecn; /* answers an ECN-setup SYN with ECE (tcp_ecn=2) */
 	uint16_t window; /* in the SYN-ACK */
 	uint16_t mss;
 	uint8_t wscale;
@@ -75,6 +76,7 @@ struct crule {
 	struct tmpl *tmpl;
 	struct cassign *assigns;
 	size_t n_assigns;
+	const struct ast_rule *ast; /* for `check` */
 	bool log;
 	uint32_t limit; /* per second; 0: none */
 	bool per_source;
@@ -160,6 +162,7 @@ struct rl_bucket;
 
 struct engine {
 	const struct ruleset *rs;
+	uint64_t seed; /* --seed, else the file's: ISNs are keyed with it */
 	uint64_t rng;
 	uint32_t ipid; /* IPID_INCREMENT personalities */
 	struct rl_bucket *buckets; /* one per rule */

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "engine.h"
+#include "pkt/csum.h"
 #include "lang/expr.h"
 #include "pkt/pkt.h"
 
@@ -72,66 +73,87 @@ static void linux_options(struct pkt_tcp *o, const struct pkt_tcp *syn,
 	}
 }
 
+static void put_ts(struct pkt_tcp *o, const struct pkt_tcp *syn,
+		   uint32_t tsval, uint8_t st[40])
+{
+	st[4] = (uint8_t)(tsval >> 24);
+	st[5] = (uint8_t)(tsval >> 16);
+	st[6] = (uint8_t)(tsval >> 8);
+	st[7] = (uint8_t)tsval;
+	st[8] = (uint8_t)(syn->tsval >> 24);
+	st[9] = (uint8_t)(syn->tsval >> 16);
+	st[10] = (uint8_t)(syn->tsval >> 8);
+	st[11] = (uint8_t)syn->tsval;
+	opt_put(o, PKT_TCPOPT_TIMESTAMP, st + 4, 8);
+}
+
 /*
- * Windows and FreeBSD: MSS, NOP, WS, SACK_PERM, TS (NOP NOP in front of
- * TS when SACK is off), each only when the SYN offered it; padded with NOP.
+ * Windows (p0f's signatures): MSS, NOP WS, then SACK_PERM and TS as a
+ * pair, or NOP NOP SACK_PERM, or NOP NOP TS: each only when the SYN
+ * offered it, aligned with NOPs.
  */
-static void bsd_like_options(struct pkt_tcp *o, const struct pkt_tcp *syn,
-			     uint32_t tsval, uint8_t st[40], uint8_t ws)
+static void windows_options(struct pkt_tcp *o, const struct pkt_tcp *syn,
+			    uint32_t tsval, uint8_t st[40])
 {
 	bool ts = syn->ohas & PKT_TCPO_TS, sack = syn->ohas & PKT_TCPO_SACKOK;
+
+	st[0] = 1460 >> 8;
+	st[1] = 1460 & 0xff;
+	opt_put(o, PKT_TCPOPT_MSS, st, 2);
+	if (syn->ohas & PKT_TCPO_WSCALE) {
+		st[2] = 8;
+		opt_put(o, PKT_TCPOPT_NOP, NULL, 0);
+		opt_put(o, PKT_TCPOPT_WSCALE, st + 2, 1);
+	}
+	if (sack && ts) {
+		opt_put(o, PKT_TCPOPT_SACKOK, NULL, 0);
+		put_ts(o, syn, tsval, st);
+		return;
+	}
+	opt_put(o, PKT_TCPOPT_NOP, NULL, 0);
+	opt_put(o, PKT_TCPOPT_NOP, NULL, 0);
+	if (sack)
+		opt_put(o, PKT_TCPOPT_SACKOK, NULL, 0);
+	else if (ts)
+		put_ts(o, syn, tsval, st);
+	else
+		o->n_opt -= 2; /* MSS and WS alone need no padding */
+}
+
+/*
+ * FreeBSD, tcp_addoptions(): MSS, NOP WS, SACK_PERM, TS, in that order,
+ * then EOLs up to a 4-byte boundary.
+ */
+static void freebsd_options(struct pkt_tcp *o, const struct pkt_tcp *syn,
+			    uint32_t tsval, uint8_t st[40])
+{
 	size_t len;
 
 	st[0] = 1460 >> 8;
 	st[1] = 1460 & 0xff;
 	opt_put(o, PKT_TCPOPT_MSS, st, 2);
 	if (syn->ohas & PKT_TCPO_WSCALE) {
-		st[2] = ws;
+		st[2] = 6;
 		opt_put(o, PKT_TCPOPT_NOP, NULL, 0);
 		opt_put(o, PKT_TCPOPT_WSCALE, st + 2, 1);
 	}
-	if (sack)
+	if (syn->ohas & PKT_TCPO_SACKOK)
 		opt_put(o, PKT_TCPOPT_SACKOK, NULL, 0);
-	if (ts) {
-		if (!sack) {
-			opt_put(o, PKT_TCPOPT_NOP, NULL, 0);
-			opt_put(o, PKT_TCPOPT_NOP, NULL, 0);
-		}
-		st[4] = (uint8_t)(tsval >> 24);
-		st[5] = (uint8_t)(tsval >> 16);
-		st[6] = (uint8_t)(tsval >> 8);
-		st[7] = (uint8_t)tsval;
-		st[8] = (uint8_t)(syn->tsval >> 24);
-		st[9] = (uint8_t)(syn->tsval >> 16);
-		st[10] = (uint8_t)(syn->tsval >> 8);
-		st[11] = (uint8_t)syn->tsval;
-		opt_put(o, PKT_TCPOPT_TIMESTAMP, st + 4, 8);
-	}
+	if (syn->ohas & PKT_TCPO_TS)
+		put_ts(o, syn, tsval, st);
 	len = pkt_tcp_options_len(o);
 	while (len % 4) {
-		opt_put(o, PKT_TCPOPT_NOP, NULL, 0);
+		opt_put(o, PKT_TCPOPT_EOL, NULL, 0);
 		len++;
 	}
 }
 
-static void windows_options(struct pkt_tcp *o, const struct pkt_tcp *syn,
-			    uint32_t tsval, uint8_t st[40])
-{
-	bsd_like_options(o, syn, tsval, st, 8);
-}
-
-static void freebsd_options(struct pkt_tcp *o, const struct pkt_tcp *syn,
-			    uint32_t tsval, uint8_t st[40])
-{
-	bsd_like_options(o, syn, tsval, st, 6);
-}
-
 static const struct personality personalities[] = {
-	{ "linux", 64, true, IPID_ZERO, 65160, 1460, 7, linux_options,
+	{ "linux", 64, true, IPID_ZERO, true, 65160, 1460, 7, linux_options,
 	  "mss,sackOK,TS,nop,wscale 7 (as offered)" },
-	{ "windows", 128, true, IPID_INCREMENT, 65535, 1460, 8, windows_options,
+	{ "windows", 128, true, IPID_INCREMENT, false, 65535, 1460, 8, windows_options,
 	  "mss,nop,wscale 8,sackOK,TS (as offered)" },
-	{ "freebsd", 64, true, IPID_RANDOM, 65535, 1460, 6, freebsd_options,
+	{ "freebsd", 64, true, IPID_ZERO, true, 65535, 1460, 6, freebsd_options,
 	  "mss,nop,wscale 6,sackOK,TS (as offered)" },
 };
 
@@ -188,11 +210,73 @@ static bool port_in(const struct ast_ports *p, uint16_t port)
 	return false;
 }
 
+/*
+ * The transport checksum as a host checks it (RFC 1122 4.1.3.4, 4.2.2.7;
+ * RFC 4443 2.3): right, or the pseudo-header sum a sender that offloads
+ * checksums leaves in the field (CHECKSUM_PARTIAL: veth, a local socket),
+ * which is what frames from a peer namespace carry.  A frame with a wrong
+ * one is dropped unanswered, as a real stack does (nmap --badsum).
+ */
+static bool csum_ok(const struct pkt *q)
+{
+	const uint8_t *seg = q->frame + q->l4_off;
+	size_t end, len;
+	uint32_t pseudo;
+	uint16_t field, partial;
+	uint8_t proto;
+
+	if (q->has & PKT_L_IP) {
+		if (pkt_csum(q->frame + q->l3_off, (size_t)q->ip.ihl * 4) != 0)
+			return false;
+		end = q->l3_off + q->ip.len;
+		proto = q->ip.proto;
+	} else if (q->has & PKT_L_IP6) {
+		end = q->l3_off + 40 + q->ip6.plen;
+		proto = q->ip6.next;
+	} else {
+		return true;
+	}
+	if (end > q->caplen || end < q->l4_off)
+		return false;
+	len = end - q->l4_off;
+	if (q->has & PKT_L_TCP)
+		field = q->tcp.chksum;
+	else if (q->has & PKT_L_UDP)
+		field = q->udp.chksum;
+	else if (q->has & PKT_L_ICMP)
+		return pkt_csum(seg, len) == 0; /* no pseudo-header, no offload */
+	else if (q->has & PKT_L_ICMP6)
+		field = q->icmp6.cksum;
+	else
+		return true;
+	if ((q->has & PKT_L_UDP) && (q->has & PKT_L_IP) && field == 0)
+		return true; /* RFC 768: no checksum */
+	pseudo = (q->has & PKT_L_IP)
+			 ? pkt_csum_pseudo4(q->ip.src, q->ip.dst, proto,
+					    (uint16_t)len)
+			 : pkt_csum_pseudo6(q->ip6.src, q->ip6.dst, proto,
+					    (uint32_t)len);
+	if (pkt_csum_fold(pkt_csum_add(pseudo, seg, len)) == 0)
+		return true;
+	partial = (uint16_t)~pkt_csum_fold(pseudo);
+	return field == partial;
+}
+
 bool host_match(const struct crule *r, const struct pkt *q)
 {
 	const struct chost *h = r->host;
 
 	if (q->verdict != PKT_OK)
+		return false;
+	/*
+	 * No reassembly: a host neither answers a fragment as if it were
+	 * the datagram, nor anything it cannot check.  An IPv6 atomic
+	 * fragment (offset 0, no more) is a whole datagram.
+	 */
+	if (q->fragment && ((q->has & PKT_L_IP) || q->ip6.frag.offset ||
+			    q->ip6.frag.m))
+		return false;
+	if (r->kind != CRULE_ARP && !csum_ok(q))
 		return false;
 	switch (r->kind) {
 	case CRULE_ARP:
@@ -222,6 +306,19 @@ bool host_match(const struct crule *r, const struct pkt *q)
 	return false;
 }
 
+/*
+ * The IP ID: Linux and FreeBSD send 0 with DF set (no fragment can need
+ * it) and count otherwise; Windows counts always.
+ */
+static uint16_t ip_id(struct engine *e, const struct personality *pe, bool df)
+{
+	if (pe->ipid == IPID_ZERO && df)
+		return 0;
+	if (pe->ipid == IPID_RANDOM)
+		return (uint16_t)expr_random(&e->rng);
+	return (uint16_t)e->ipid++;
+}
+
 /* Ethernet, VLAN tags and the IP header of a reply from r's host to q. */
 static void reply_ip(struct engine *e, const struct crule *r,
 		     const struct pkt *q, struct pkt *o)
@@ -245,11 +342,7 @@ static void reply_ip(struct engine *e, const struct crule *r,
 		o->ip.version = 4;
 		o->ip.ttl = pe->ttl;
 		o->ip.flags = pe->df ? PKT_IP_DF : 0;
-		o->ip.id = pe->ipid == IPID_ZERO ?
-				   0 :
-			   pe->ipid == IPID_INCREMENT ?
-				   (uint16_t)e->ipid++ :
-				   (uint16_t)expr_random(&e->rng);
+		o->ip.id = ip_id(e, pe, pe->df);
 		memcpy(o->ip.src, q->ip.dst, 4);
 		memcpy(o->ip.dst, q->ip.src, 4);
 	} else if (q->has & PKT_L_IP6) {
@@ -279,7 +372,7 @@ static uint32_t isn_of(const struct engine *e, const struct pkt *q)
 	b[n++] = (uint8_t)q->tcp.sport;
 	b[n++] = (uint8_t)(q->tcp.dport >> 8);
 	b[n++] = (uint8_t)q->tcp.dport;
-	return (uint32_t)keyed(e->rs->seed, b, n);
+	return (uint32_t)keyed(e->seed, b, n);
 }
 
 static int emit(struct engine *e, struct pkt *o, struct engine_result *res)
@@ -341,12 +434,28 @@ static int answer_tcp(struct engine *e, const struct crule *r,
 	}
 	/* open and tarpit answer a SYN; the rest is the stateful engine's. */
 	if ((t->flags & (PKT_TCP_SYN | PKT_TCP_ACK)) != PKT_TCP_SYN) {
+		/*
+		 * An ACK for no handshake of ours gets what a listener gives
+		 * it, an RST with seq = SEG.ACK (RFC 9293 3.10.7.2); ISNs are
+		 * a keyed hash of the 4-tuple, so ours are known without state.
+		 */
+		if ((t->flags & (PKT_TCP_SYN | PKT_TCP_ACK)) == PKT_TCP_ACK &&
+		    t->ack - (isn_of(e, q) + 1) >= 0x80000000u) {
+			o.tcp.seq = t->ack;
+			o.tcp.flags = PKT_TCP_RST;
+			return emit(e, &o, res);
+		}
 		res->drop = DROP_NOT_ANSWERED;
 		return 0;
 	}
 	o.tcp.seq = isn_of(e, q);
 	o.tcp.ack = t->seq + 1;
 	o.tcp.flags = PKT_TCP_SYN | PKT_TCP_ACK;
+	/* An ECN-setup SYN gets ECE back where the stack's default says so. */
+	if ((t->flags & (PKT_TCP_ECE | PKT_TCP_CWR)) ==
+		    (PKT_TCP_ECE | PKT_TCP_CWR) &&
+	    pe->ecn)
+		o.tcp.flags |= PKT_TCP_ECE;
 	o.tcp.window = r->policy == AST_TARPIT ? 0 : pe->window;
 	pe->synack_options(&o.tcp, t,
 			   (uint32_t)(ts_us / 1000 + (o.tcp.seq ^ 0x5bd1e995u)),
@@ -385,6 +494,7 @@ static int answer_udp(struct engine *e, const struct crule *r,
 		o.has |= PKT_L_ICMP;
 		o.ip.tos = 0xc0;
 		o.ip.flags = 0;
+		o.ip.id = ip_id(e, r->host->pers, false);
 		o.icmp.type = 3;
 		o.icmp.code = 3;
 		max = 576 - 20 - 8;
@@ -444,7 +554,11 @@ int host_answer(struct engine *e, const struct crule *r, const struct pkt *q,
 			/* DAD: answer all nodes, not solicited (RFC 4861 7.2.4) */
 			static const uint8_t all[16] = { 0xff, 0x02, [15] = 1 };
 
+			static const uint8_t all_mac[6] = { 0x33, 0x33, 0, 0, 0,
+							    1 };
+
 			memcpy(o.ip6.dst, all, 16);
+			memcpy(o.eth.dst, all_mac, 6); /* RFC 2464 section 7 */
 			o.icmp6.word = 0x20000000u; /* O */
 		} else {
 			o.icmp6.word = 0x60000000u; /* S, O */
@@ -462,6 +576,9 @@ int host_answer(struct engine *e, const struct crule *r, const struct pkt *q,
 		if (q->payload.len)
 			o.has |= PKT_L_RAW;
 		if (q->has & PKT_L_IP) {
+			/* Echo replies go without DF, as the stacks send them. */
+			o.ip.flags = 0;
+			o.ip.id = ip_id(e, h->pers, false);
 			o.ip.tos = q->ip.tos;
 			o.has |= PKT_L_ICMP;
 			o.icmp.type = 0;

@@ -91,6 +91,7 @@ struct tlayer {
 
 struct tmpl {
 	bool reply;
+	bool src_given; /* eth.src, ip.src or ip6.src given: forging is theirs */
 	struct tlayer *layers;
 	size_t n;
 	bool has[TL_RAW + 1];
@@ -194,8 +195,8 @@ static int parse_flags(const uint8_t *s, size_t len, bool tcp, uint64_t *out)
  * Checks that value x fits a field of type t, converting constant strings
  * (addresses, MACs, flag letters) into the field's own form once.
  */
-static bool coerce(struct arena *a, struct diag *d, struct expr *x,
-		   enum pkt_ftype t, const char *name, unsigned bits)
+bool tmpl_coerce(struct arena *a, struct diag *d, struct expr *x,
+		 enum pkt_ftype t, const char *name, unsigned bits)
 {
 	uint8_t *buf;
 
@@ -371,7 +372,7 @@ static bool topt_compile(struct arena *a, struct diag *d,
 		o->v[0] = expr_compile(a, d, val);
 		o->n = 1;
 		return o->v[0] &&
-		       coerce(a, d, o->v[0], PKT_F_UINT, optnames[i].name,
+		       tmpl_coerce(a, d, o->v[0], PKT_F_UINT, optnames[i].name,
 			      o->kind == PKT_TCPOPT_MSS ? 16 : 8);
 	}
 	/* Timestamp (tsval, tsecr); SAck (l1, r1, ..., l4, r4). */
@@ -394,7 +395,7 @@ static bool topt_compile(struct arena *a, struct diag *d,
 		for (i = 0; i < val->n; i++) {
 			v[i] = expr_compile(a, d, val->items[i]);
 			if (!v[i] ||
-			    !coerce(a, d, v[i], PKT_F_UINT, "SAck", 32))
+			    !tmpl_coerce(a, d, v[i], PKT_F_UINT, "SAck", 32))
 				return false;
 		}
 		o->n = val->n;
@@ -404,7 +405,7 @@ static bool topt_compile(struct arena *a, struct diag *d,
 	for (i = 0; i < val->n; i++) {
 		o->v[i] = expr_compile(a, d, val->items[i]);
 		if (!o->v[i] ||
-		    !coerce(a, d, o->v[i], PKT_F_UINT,
+		    !tmpl_coerce(a, d, o->v[i], PKT_F_UINT,
 			    name->kind == AST_STR ? (const char *)name->str :
 						    "option",
 			    32))
@@ -452,7 +453,7 @@ static bool arg_compile(struct arena *a, struct diag *d,
 		t->kind = TARG_LLADDR;
 		t->value = expr_compile(a, d, arg->value);
 		return t->value &&
-		       coerce(a, d, t->value, PKT_F_MAC, "lladdr", 0);
+		       tmpl_coerce(a, d, t->value, PKT_F_MAC, "lladdr", 0);
 	}
 	/* Scapy puts an ICMPv6 echo's payload in "data". */
 	if (cls->id == TL_ICMP6 && strcmp(arg->name, "data") == 0)
@@ -475,7 +476,7 @@ static bool arg_compile(struct arena *a, struct diag *d,
 		*type_given = true;
 	t->value = expr_compile(a, d, arg->value);
 	return t->value &&
-	       coerce(a, d, t->value, t->field->type, name, t->field->bits);
+	       tmpl_coerce(a, d, t->value, t->field->type, name, t->field->bits);
 }
 
 struct tmpl *tmpl_compile(struct arena *a, struct diag *d,
@@ -528,10 +529,16 @@ struct tmpl *tmpl_compile(struct arena *a, struct diag *d,
 				       sizeof(*l->args));
 		if (!l->args)
 			return NULL;
-		for (j = 0; j < al->n_args; j++)
+		for (j = 0; j < al->n_args; j++) {
 			if (!arg_compile(a, d, l->cls, &al->args[j],
 					 &l->args[j], &l->type_given))
 				ok = false;
+			else if (l->args[j].field &&
+				 (!strcmp(l->args[j].field->name, "eth.src") ||
+				  !strcmp(l->args[j].field->name, "ip.src") ||
+				  !strcmp(l->args[j].field->name, "ip6.src")))
+				tp->src_given = true;
+		}
 	}
 	if (t->n_layers == 0) {
 		diag_error(d, t->pos, "empty template");
@@ -760,6 +767,14 @@ int tmpl_build(const struct tmpl *t, const struct expr_env *env, uint8_t *buf,
 
 	memset(&o, 0, sizeof(o));
 	s.n_nd = 0;
+	if (t->reply && env->req &&
+	    ((t->has[TL_IP] && !(env->req->has & PKT_L_IP)) ||
+	     (t->has[TL_IP6] && !(env->req->has & PKT_L_IP6)))) {
+		/* A reply in the other family has no address to mirror. */
+		*why = t->has[TL_IP] ? "IPv4 reply template, request not IPv4"
+				     : "IPv6 reply template, request not IPv6";
+		return -1;
+	}
 	defaults(t, &o);
 	if (t->reply && env->req)
 		mirror(t, &o, env->req);
@@ -804,7 +819,7 @@ int tmpl_build(const struct tmpl *t, const struct expr_env *env, uint8_t *buf,
 			}
 			if (*why)
 				return -1;
-			if (a->field && strcmp(a->field->name, "raw.load") == 0)
+			if (a->field && a->field->layer == PKT_L_RAW)
 				o.has |= PKT_L_RAW;
 		}
 		if (l->cls->id == TL_ETHER && (o.has & PKT_L_ARP))
@@ -862,6 +877,20 @@ int tmpl_build(const struct tmpl *t, const struct expr_env *env, uint8_t *buf,
 		}
 		if (!eth_given)
 			o.eth.type = l3;
+	}
+	/*
+	 * A mirrored multicast or broadcast destination is no source: never
+	 * answer "from" one (RFC 1122 3.2.1.3, RFC 4291 2.7).  A template
+	 * that gives the source itself decides.
+	 */
+	if (!t->src_given && (o.eth.src[0] & 1 ||
+	    ((o.has & PKT_L_IP) &&
+	     ((o.ip.src[0] & 0xf0) == 0xe0 ||
+	      !memcmp(o.ip.src, "\xff\xff\xff\xff", 4))) ||
+	    ((o.has & PKT_L_IP6) && o.ip6.src[0] == 0xff))) {
+		*why = "the source would be a multicast or broadcast address "
+		       "(give Ether(src=...) / IP(src=...))";
+		return -1;
 	}
 	n = pkt_build(&o, buf, cap);
 	if (n < 0) {

@@ -36,6 +36,14 @@ struct tmpl *tmpl_compile(struct arena *a, struct diag *d,
 int tmpl_build(const struct tmpl *t, const struct expr_env *env, uint8_t *buf,
 	       size_t cap, const char **why);
 
+/*
+ * Checks that x can be written to a field of type t named name (bits
+ * wide), turning constant strings into addresses, MACs or flag bits once.
+ * False after reporting to d.
+ */
+bool tmpl_coerce(struct arena *a, struct diag *d, struct expr *x,
+		 enum pkt_ftype t, const char *name, unsigned bits);
+
 /* Writes the template back in its source notation (for `check`). */
 void tmpl_print(FILE *out, const struct ast_tmpl *t);
 void expr_print(FILE *out, const struct ast_expr *e);

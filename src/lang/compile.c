@@ -68,6 +68,13 @@ static const uint8_t *data_load(struct arena *a, struct diag *d,
 		}
 		path = full;
 	}
+	/* Not blocking on a FIFO, nor opening a device's side effects. */
+	errno = 0;
+	if (stat(path, &st) < 0 || !S_ISREG(st.st_mode)) {
+		diag_error(d, dt->pos, "cannot read \"%s\": %s", path,
+			   errno ? strerror(errno) : "not a regular file");
+		return NULL;
+	}
 	f = fopen(path, "rb");
 	if (!f) {
 		diag_error(d, dt->pos, "cannot read \"%s\": %s", path,
@@ -123,6 +130,7 @@ static void compile_rule(struct ruleset *rs, struct diag *d,
 			break;
 		}
 	r->kind = CRULE_FILTER;
+	r->ast = ar;
 	r->name = ar->name;
 	r->pos = ar->pos;
 	r->filter = ar->match;
@@ -177,21 +185,10 @@ static void compile_rule(struct ruleset *rs, struct diag *d,
 				continue;
 			}
 			c->value = expr_compile(&rs->arena, d, as->value);
-			if (c->value && c->value->type != EXPR_INT &&
-			    (c->field->type == PKT_F_UINT ||
-			     c->field->type == PKT_F_HEX)) {
-				diag_error(d, as->pos, "%s takes a number",
-					   as->field);
-			} else if (c->value && c->value->type == EXPR_INT &&
-				   c->field->type != PKT_F_UINT &&
-				   c->field->type != PKT_F_HEX &&
-				   c->field->type != PKT_F_TCPFLAGS &&
-				   c->field->type != PKT_F_IPFLAGS) {
-				diag_error(d, as->pos,
-					   "%s takes an address or a string, "
-					   "from a request field",
-					   as->field);
-			}
+			if (c->value)
+				tmpl_coerce(&rs->arena, d, c->value,
+					    c->field->type, as->field,
+					    c->field->bits);
 		}
 		break;
 	default:

@@ -181,6 +181,15 @@ const char *expr_eval(const struct expr *x, const struct expr_env *env,
 		v->u = env->now_ms;
 		return NULL;
 	case EXPR_FIELD:
+		if (env->req && x->field->layer == PKT_L_RAW &&
+		    !(env->req->has & PKT_L_RAW) &&
+		    (env->req->has & (PKT_L_IP | PKT_L_IP6 | PKT_L_ARP))) {
+			/* No payload is an empty one: raw.len 0, raw.load "". */
+			v->u = 0;
+			v->b = (const uint8_t *)"";
+			v->len = 0;
+			return NULL;
+		}
 		if (!env->req || !pkt_field_get(env->req, x->field, &pv))
 			return "the frame lacks a field the rule reads";
 		v->u = pv.u;

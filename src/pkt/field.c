@@ -919,11 +919,40 @@ static const struct {
 	{ "icmp6.cksum", PKT_SET_ICMP6_CKSUM },
 };
 
+/*
+ * The PKT_SET_* bit a field carries, looked up by name once per field and
+ * remembered by its index: puts happen per frame, names do not change.
+ */
+static uint32_t set_bit_of(const struct pkt_field *f)
+{
+	static uint32_t cache[256];
+	static bool ready;
+	size_t i, k, n = 0;
+
+	if (!ready) {
+		for (k = 0; pkt_fields[k].name && k < 256; k++)
+			for (i = 0; i < sizeof(set_bits) / sizeof(set_bits[0]);
+			     i++)
+				if (strcmp(set_bits[i].name,
+					   pkt_fields[k].name) == 0)
+					cache[k] = set_bits[i].set;
+		ready = true;
+	}
+	if (f >= pkt_fields) {
+		n = (size_t)(f - pkt_fields);
+		if (n < 256 && pkt_fields[n].name == f->name)
+			return cache[n];
+	}
+	for (i = 0; i < sizeof(set_bits) / sizeof(set_bits[0]); i++)
+		if (strcmp(set_bits[i].name, f->name) == 0)
+			return set_bits[i].set;
+	return 0;
+}
+
 bool pkt_field_put(struct pkt *p, const struct pkt_field *f,
 		   const struct pkt_value *v)
 {
 	uint8_t *at;
-	size_t i;
 	bool ok = false;
 
 	if (!p || !f || !f->name || !v)
@@ -958,8 +987,6 @@ bool pkt_field_put(struct pkt *p, const struct pkt_field *f,
 	}
 	if (!ok)
 		return false;
-	for (i = 0; i < sizeof(set_bits) / sizeof(set_bits[0]); i++)
-		if (strcmp(set_bits[i].name, f->name) == 0)
-			p->set |= set_bits[i].set;
+	p->set |= set_bit_of(f);
 	return true;
 }

@@ -6,8 +6,8 @@
  * port), or just the protocol, or none.  Host rules know theirs; for a
  * tcpdump filter the key comes from a conservative reading of its text:
  * only a pure conjunction ("A and B and ...", no or/not/parentheses
- * outside [...]) is read, and only the conjuncts "tcp", "udp", "icmp",
- * "icmp6", "tcp dst port N", "udp dst port N" are used.  A key is a
+ * outside [...]) is read, and only the conjuncts "ip", "ip6", "tcp",
+ * "udp", "icmp", "icmp6", "tcp dst port N", "udp dst port N" are used.  A key is a
  * necessary condition; the filter still decides.  A frame's candidates
  * are three sorted lists (no key, its protocol, its protocol and port),
  * walked merged in file order, so the first match still wins.  A frame
@@ -96,7 +96,8 @@ static int read_port(const char *t, size_t n)
 
 #define TOK_MAX 64
 
-void dispatch_filter_key(const char *text, int *proto, int *port, bool *exact)
+void dispatch_filter_key(const char *text, int *proto, int *port,
+			 int *family, bool *exact)
 {
 	const char *tok[TOK_MAX];
 	size_t len[TOK_MAX], n = 0, i, start;
@@ -105,6 +106,7 @@ void dispatch_filter_key(const char *text, int *proto, int *port, bool *exact)
 
 	*proto = -1;
 	*port = -1;
+	*family = 0;
 	*exact = false;
 	/* Tokens outside brackets; give up on anything but a conjunction. */
 	while (*s) {
@@ -155,7 +157,13 @@ void dispatch_filter_key(const char *text, int *proto, int *port, bool *exact)
 #define IS(k, w)                          \
 	(len[start + (k)] == strlen(w) && \
 	 !memcmp(tok[start + (k)], w, strlen(w)))
-		if (m == 1 && (IS(0, "tcp") || IS(0, "udp") || IS(0, "icmp") ||
+		if (m == 1 && (IS(0, "ip") || IS(0, "ip6"))) {
+			int fam = IS(0, "ip") ? 4 : 6;
+
+			if (*family && *family != fam)
+				*exact = false; /* "ip and ip6": never */
+			*family = fam;
+		} else if (m == 1 && (IS(0, "tcp") || IS(0, "udp") || IS(0, "icmp") ||
 			       IS(0, "icmp6"))) {
 			*proto = IS(0, "tcp")  ? 6 :
 				 IS(0, "udp")  ? 17 :
@@ -215,14 +223,14 @@ int dispatch_build(struct ruleset *rs)
 	rs->dispatch = ds;
 	for (i = 0; i < rs->n_rules && !rc; i++) {
 		const struct crule *r = &rs->rules[i];
-		int proto, port;
+		int proto, port, family;
 		bool exact;
 		const struct ast_ports *p = r->ports;
 
 		switch (r->kind) {
 		case CRULE_FILTER:
 			dispatch_filter_key(r->filter ? r->filter : "", &proto,
-					    &port, &exact);
+					    &port, &family, &exact);
 			rc = add_keyed(rs, r, proto, port);
 			break;
 		case CRULE_ARP:

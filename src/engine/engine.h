@@ -40,6 +40,7 @@ struct personality {
 	bool df;
 	enum { IPID_ZERO, IPID_INCREMENT, IPID_RANDOM } ipid;
 	bool ecn; /* answers an ECN-setup SYN with ECE (tcp_ecn=2) */
+	bool echo_keeps_df; /* an echo reply copies the request's DF */
 	uint16_t window; /* in the SYN-ACK */
 	uint16_t mss;
 	uint8_t wscale;
@@ -200,10 +201,12 @@ bool host_match(const struct crule *r, const struct pkt *q);
 /* Dispatch (dispatch.c). */
 /*
  * Reads a tcpdump filter's text conservatively: *proto and *port (-1 for
- * any) are necessary conditions of every frame it matches; *exact says
+ * any) and *family (4, 6; 0 for either) are necessary conditions of every
+ * frame it matches; *exact says
  * the filter is nothing more than them (so nftables can say it too).
  */
-void dispatch_filter_key(const char *text, int *proto, int *port, bool *exact);
+void dispatch_filter_key(const char *text, int *proto, int *port,
+			 int *family, bool *exact);
 
 int dispatch_build(struct ruleset *rs);
 /*

@@ -139,8 +139,12 @@ static void freebsd_options(struct pkt_tcp *o, const struct pkt_tcp *syn,
 	}
 	if (syn->ohas & PKT_TCPO_SACKOK)
 		opt_put(o, PKT_TCPOPT_SACKOK, NULL, 0);
-	if (syn->ohas & PKT_TCPO_TS)
+	if (syn->ohas & PKT_TCPO_TS) {
+		/* NOPs until TS's 32-bit values are aligned (tcp_addoptions). */
+		for (len = pkt_tcp_options_len(o); len % 4 != 2; len++)
+			opt_put(o, PKT_TCPOPT_NOP, NULL, 0);
 		put_ts(o, syn, tsval, st);
+	}
 	len = pkt_tcp_options_len(o);
 	while (len % 4) {
 		opt_put(o, PKT_TCPOPT_EOL, NULL, 0);
@@ -149,11 +153,11 @@ static void freebsd_options(struct pkt_tcp *o, const struct pkt_tcp *syn,
 }
 
 static const struct personality personalities[] = {
-	{ "linux", 64, true, IPID_ZERO, true, 65160, 1460, 7, linux_options,
+	{ "linux", 64, true, IPID_ZERO, true, false, 65160, 1460, 7, linux_options,
 	  "mss,sackOK,TS,nop,wscale 7 (as offered)" },
-	{ "windows", 128, true, IPID_INCREMENT, false, 65535, 1460, 8, windows_options,
+	{ "windows", 128, true, IPID_INCREMENT, false, false, 65535, 1460, 8, windows_options,
 	  "mss,nop,wscale 8,sackOK,TS (as offered)" },
-	{ "freebsd", 64, true, IPID_ZERO, true, 65535, 1460, 6, freebsd_options,
+	{ "freebsd", 64, true, IPID_ZERO, true, true, 65535, 1460, 6, freebsd_options,
 	  "mss,nop,wscale 6,sackOK,TS (as offered)" },
 };
 
@@ -320,7 +324,7 @@ static uint16_t ip_id(struct engine *e, const struct personality *pe, bool df)
 }
 
 /* Ethernet, VLAN tags and the IP header of a reply from r's host to q. */
-static void reply_ip(struct engine *e, const struct crule *r,
+static void reply_ip(const struct crule *r,
 		     const struct pkt *q, struct pkt *o)
 {
 	const struct personality *pe = r->host->pers;
@@ -342,7 +346,6 @@ static void reply_ip(struct engine *e, const struct crule *r,
 		o->ip.version = 4;
 		o->ip.ttl = pe->ttl;
 		o->ip.flags = pe->df ? PKT_IP_DF : 0;
-		o->ip.id = ip_id(e, pe, pe->df);
 		memcpy(o->ip.src, q->ip.dst, 4);
 		memcpy(o->ip.dst, q->ip.src, 4);
 	} else if (q->has & PKT_L_IP6) {
@@ -352,6 +355,12 @@ static void reply_ip(struct engine *e, const struct crule *r,
 		memcpy(o->ip6.src, q->ip6.dst, 16);
 		memcpy(o->ip6.dst, q->ip6.src, 16);
 	}
+}
+
+/* The ECN field of the request's IP header (RFC 3168). */
+static unsigned ect_of(const struct pkt *q)
+{
+	return (q->has & PKT_L_IP) ? (q->ip.tos & 3u) : (q->ip6.tc & 3u);
 }
 
 static uint32_t isn_of(const struct engine *e, const struct pkt *q)
@@ -375,7 +384,12 @@ static uint32_t isn_of(const struct engine *e, const struct pkt *q)
 	return (uint32_t)keyed(e->seed, b, n);
 }
 
-static int emit(struct engine *e, struct pkt *o, struct engine_result *res)
+/*
+ * Builds o as the next reply.  The IP ID is drawn here, once per frame
+ * actually sent, so a counting personality counts what the wire sees.
+ */
+static int emit(struct engine *e, const struct crule *r, struct pkt *o,
+		struct engine_result *res)
 {
 	uint8_t l4 = (o->has & PKT_L_TCP)  ? PKT_PROTO_TCP :
 		     (o->has & PKT_L_UDP)  ? PKT_PROTO_UDP :
@@ -385,6 +399,8 @@ static int emit(struct engine *e, struct pkt *o, struct engine_result *res)
 
 	o->ip.proto = l4;
 	o->ip6.nh = l4;
+	if (o->has & PKT_L_IP)
+		o->ip.id = ip_id(e, r->host->pers, o->ip.flags & PKT_IP_DF);
 	n = pkt_build(o, e->out[res->n], ENGINE_FRAME_MAX);
 
 	if (n < 0) {
@@ -416,7 +432,7 @@ static int answer_tcp(struct engine *e, const struct crule *r,
 		res->drop = DROP_NOT_ANSWERED; /* never answer an RST */
 		return 0;
 	}
-	reply_ip(e, r, q, &o);
+	reply_ip(r, q, &o);
 	o.has |= PKT_L_TCP;
 	o.tcp.sport = t->dport;
 	o.tcp.dport = t->sport;
@@ -430,7 +446,7 @@ static int answer_tcp(struct engine *e, const struct crule *r,
 			o.tcp.ack = t->seq + seglen;
 			o.tcp.flags = PKT_TCP_RST | PKT_TCP_ACK;
 		}
-		return emit(e, &o, res);
+		return emit(e, r, &o, res);
 	}
 	/* open and tarpit answer a SYN; the rest is the stateful engine's. */
 	if ((t->flags & (PKT_TCP_SYN | PKT_TCP_ACK)) != PKT_TCP_SYN) {
@@ -439,11 +455,12 @@ static int answer_tcp(struct engine *e, const struct crule *r,
 		 * it, an RST with seq = SEG.ACK (RFC 9293 3.10.7.2); ISNs are
 		 * a keyed hash of the 4-tuple, so ours are known without state.
 		 */
-		if ((t->flags & (PKT_TCP_SYN | PKT_TCP_ACK)) == PKT_TCP_ACK &&
-		    t->ack - (isn_of(e, q) + 1) >= 0x80000000u) {
+		if ((t->flags & PKT_TCP_ACK) &&
+		    ((t->flags & PKT_TCP_SYN) ||
+		     t->ack - (isn_of(e, q) + 1) >= 0x80000000u)) {
 			o.tcp.seq = t->ack;
 			o.tcp.flags = PKT_TCP_RST;
-			return emit(e, &o, res);
+			return emit(e, r, &o, res);
 		}
 		res->drop = DROP_NOT_ANSWERED;
 		return 0;
@@ -454,13 +471,13 @@ static int answer_tcp(struct engine *e, const struct crule *r,
 	/* An ECN-setup SYN gets ECE back where the stack's default says so. */
 	if ((t->flags & (PKT_TCP_ECE | PKT_TCP_CWR)) ==
 		    (PKT_TCP_ECE | PKT_TCP_CWR) &&
-	    pe->ecn)
+	    pe->ecn && !(ect_of(q) && !t->reserved))
 		o.tcp.flags |= PKT_TCP_ECE;
 	o.tcp.window = r->policy == AST_TARPIT ? 0 : pe->window;
 	pe->synack_options(&o.tcp, t,
 			   (uint32_t)(ts_us / 1000 + (o.tcp.seq ^ 0x5bd1e995u)),
 			   store);
-	return emit(e, &o, res);
+	return emit(e, r, &o, res);
 }
 
 static int answer_udp(struct engine *e, const struct crule *r,
@@ -476,14 +493,14 @@ static int answer_udp(struct engine *e, const struct crule *r,
 							DROP_NOT_ANSWERED;
 		return 0;
 	}
-	reply_ip(e, r, q, &o);
+	reply_ip(r, q, &o);
 	if (r->policy == AST_OPEN) {
 		o.has |= PKT_L_UDP | PKT_L_RAW;
 		o.udp.sport = q->udp.dport;
 		o.udp.dport = q->udp.sport;
 		o.payload.p = r->udp_reply;
 		o.payload.len = r->udp_reply_len;
-		return emit(e, &o, res);
+		return emit(e, r, &o, res);
 	}
 	/*
 	 * Closed: port unreachable quoting as much of the datagram as keeps
@@ -494,7 +511,6 @@ static int answer_udp(struct engine *e, const struct crule *r,
 		o.has |= PKT_L_ICMP;
 		o.ip.tos = 0xc0;
 		o.ip.flags = 0;
-		o.ip.id = ip_id(e, r->host->pers, false);
 		o.icmp.type = 3;
 		o.icmp.code = 3;
 		max = 576 - 20 - 8;
@@ -511,7 +527,7 @@ static int answer_udp(struct engine *e, const struct crule *r,
 	o.payload.p = q->frame + q->l3_off;
 	o.payload.len = avail < max ? avail : max;
 	o.has |= PKT_L_RAW;
-	return emit(e, &o, res);
+	return emit(e, r, &o, res);
 }
 
 int host_answer(struct engine *e, const struct crule *r, const struct pkt *q,
@@ -542,9 +558,9 @@ int host_answer(struct engine *e, const struct crule *r, const struct pkt *q,
 		memcpy(o.arp.psrc, q->arp.pdst, 4);
 		memcpy(o.arp.hwdst, q->arp.hwsrc, 6);
 		memcpy(o.arp.pdst, q->arp.psrc, 4);
-		return emit(e, &o, res);
+		return emit(e, r, &o, res);
 	case CRULE_ND:
-		reply_ip(e, r, q, &o);
+		reply_ip(r, q, &o);
 		o.ip6.hlim = 255;
 		memcpy(o.ip6.src, q->icmp6.tgt, 16);
 		o.has |= PKT_L_ICMP6;
@@ -569,16 +585,20 @@ int host_answer(struct engine *e, const struct crule *r, const struct pkt *q,
 		o.icmp6.opt[0].len = 1;
 		o.icmp6.opt[0].data.p = tll;
 		o.icmp6.opt[0].data.len = 6;
-		return emit(e, &o, res);
+		return emit(e, r, &o, res);
 	case CRULE_PING:
-		reply_ip(e, r, q, &o);
+		reply_ip(r, q, &o);
 		o.payload = q->payload;
 		if (q->payload.len)
 			o.has |= PKT_L_RAW;
 		if (q->has & PKT_L_IP) {
-			/* Echo replies go without DF, as the stacks send them. */
-			o.ip.flags = 0;
-			o.ip.id = ip_id(e, h->pers, false);
+			/*
+			 * Echo replies go without DF, as Linux and Windows send
+			 * them; FreeBSD's icmp_reflect() keeps the request's.
+			 */
+			o.ip.flags = h->pers->echo_keeps_df
+					     ? (q->ip.flags & PKT_IP_DF)
+					     : 0;
 			o.ip.tos = q->ip.tos;
 			o.has |= PKT_L_ICMP;
 			o.icmp.type = 0;
@@ -588,7 +608,7 @@ int host_answer(struct engine *e, const struct crule *r, const struct pkt *q,
 			o.icmp6.type = 129;
 			o.icmp6.word = q->icmp6.word;
 		}
-		return emit(e, &o, res);
+		return emit(e, r, &o, res);
 	case CRULE_TCP:
 		return answer_tcp(e, r, q, ts_us, res);
 	case CRULE_UDP:

@@ -91,7 +91,8 @@ struct tlayer {
 
 struct tmpl {
 	bool reply;
-	bool src_given; /* eth.src, ip.src or ip6.src given: forging is theirs */
+	/* Sources the template gives: forging those is the author's call. */
+	bool eth_src_given, ip_src_given, ip6_src_given;
 	struct tlayer *layers;
 	size_t n;
 	bool has[TL_RAW + 1];
@@ -533,11 +534,13 @@ struct tmpl *tmpl_compile(struct arena *a, struct diag *d,
 			if (!arg_compile(a, d, l->cls, &al->args[j],
 					 &l->args[j], &l->type_given))
 				ok = false;
-			else if (l->args[j].field &&
-				 (!strcmp(l->args[j].field->name, "eth.src") ||
-				  !strcmp(l->args[j].field->name, "ip.src") ||
-				  !strcmp(l->args[j].field->name, "ip6.src")))
-				tp->src_given = true;
+			else if (l->args[j].field) {
+				const char *fn = l->args[j].field->name;
+
+				tp->eth_src_given |= !strcmp(fn, "eth.src");
+				tp->ip_src_given |= !strcmp(fn, "ip.src");
+				tp->ip6_src_given |= !strcmp(fn, "ip6.src");
+			}
 		}
 	}
 	if (t->n_layers == 0) {
@@ -883,15 +886,22 @@ int tmpl_build(const struct tmpl *t, const struct expr_env *env, uint8_t *buf,
 	 * answer "from" one (RFC 1122 3.2.1.3, RFC 4291 2.7).  A template
 	 * that gives the source itself decides.
 	 */
-	if (!t->src_given && (o.eth.src[0] & 1 ||
-	    ((o.has & PKT_L_IP) &&
+	if ((!t->eth_src_given && (o.eth.src[0] & 1)) ||
+	    (!t->ip_src_given && (o.has & PKT_L_IP) &&
 	     ((o.ip.src[0] & 0xf0) == 0xe0 ||
 	      !memcmp(o.ip.src, "\xff\xff\xff\xff", 4))) ||
-	    ((o.has & PKT_L_IP6) && o.ip6.src[0] == 0xff))) {
-		*why = "the source would be a multicast or broadcast address "
-		       "(give Ether(src=...) / IP(src=...))";
+	    (!t->ip6_src_given && (o.has & PKT_L_IP6) && o.ip6.src[0] == 0xff)) {
+		*why = "a source would be a multicast or broadcast address "
+		       "(give it in the template)";
 		return -1;
 	}
+	for (i = 0; i < o.icmp6.n_opt; i++)
+		if ((o.has & PKT_L_ICMP6) && o.icmp6.opt[i].data.len == 6 &&
+		    (o.icmp6.opt[i].data.p[0] & 1) && !t->eth_src_given) {
+			/* A group address in a link-layer option poisons caches. */
+			*why = "a link-layer address option would be multicast";
+			return -1;
+		}
 	n = pkt_build(&o, buf, cap);
 	if (n < 0) {
 		*why = n == -ENOSPC ? "reply larger than its buffer" :

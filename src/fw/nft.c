@@ -459,8 +459,8 @@ int fw_nft_build_batch(const struct fw_spec *spec, const char *iface,
 			 spec->n_ingress, false);
 	if (ret < 0)
 		goto out;
-	ret = put_family(&o, NFPROTO_INET, "output", NF_INET_LOCAL_OUT, 0,
-			 NULL, spec->output, spec->n_output, true);
+	ret = put_family(&o, NFPROTO_INET, "output", NF_INET_LOCAL_OUT, 0, NULL,
+			 spec->output, spec->n_output, true);
 	if (ret < 0)
 		goto out;
 	put(&o, nftnl_batch_end(m.b, o.seq));
@@ -595,8 +595,7 @@ int fw_nft_open(struct fw_nft **out)
 	fw->seq = (uint32_t)time(NULL);
 	/* Error answers without a copy of the request: the sequence number
 	 * says which one failed, and the queue holds more of them. */
-	(void)mnl_socket_setsockopt(fw->nl, NETLINK_CAP_ACK, &one,
-				    sizeof(one));
+	(void)mnl_socket_setsockopt(fw->nl, NETLINK_CAP_ACK, &one, sizeof(one));
 	ret = probe(fw);
 	/* Without nf_tables, nfnetlink has no subsystem 10 for GETGEN. */
 	if (ret == -EINVAL || ret == -EOPNOTSUPP)
@@ -677,70 +676,77 @@ static void fmt_rule(char *s, size_t n, const struct fw_rule *r)
 	}
 }
 
+enum msg_kind { KIND_BATCH, KIND_TABLE, KIND_CHAIN, KIND_RULE };
+
 /*
  * Names message idx of the batch (see nft.h for the layout): which table,
- * chain or rule an error concerns.
+ * chain or rule an error concerns.  Returns what it is.
  */
-static void fmt_msg(char *s, size_t n, const struct fw_spec *spec,
-		    const char *iface, uint32_t idx)
+static enum msg_kind fmt_msg(char *s, size_t n, const struct fw_spec *spec,
+			     const char *iface, uint32_t idx)
 {
 	static const char *const fam[2] = { "netdev", "inet" };
 	static const char *const chain[2] = { "ingress", "output" };
 	const struct fw_rule *rules[2] = { spec->ingress, spec->output };
 	size_t nr[2] = { spec->n_ingress, spec->n_output };
-	char r[128];
+	const struct fw_rule *r;
+	char rs[128];
 	size_t k, i;
 
 	if (idx == 0) {
 		snprintf(s, n, "nftables batch");
-		return;
+		return KIND_BATCH;
 	}
 	i = idx - 1;
 	for (k = 0; k < 2; k++) {
 		if (i < 3) {
 			snprintf(s, n, "table %s %s", fam[k], FW_TABLE);
-			return;
+			return KIND_TABLE;
 		}
 		if (i == 3) {
 			snprintf(s, n, "table %s %s chain %s%s%s%s", fam[k],
 				 FW_TABLE, chain[k], k ? "" : " (device ",
 				 k ? "" : iface, k ? "" : ")");
-			return;
+			return KIND_CHAIN;
 		}
 		if (i - 4 < nr[k]) {
-			fmt_rule(r, sizeof(r), &rules[k][i - 4]);
+			r = &rules[k][i - 4];
+			fmt_rule(rs, sizeof(rs), r);
 			snprintf(s, n, "%s rule %zu (%s, comment \"%.*s\")",
-				 chain[k], i - 4 + 1, r, FW_NFT_COMMENT_MAX,
-				 rules[k][i - 4].comment ?
-					 rules[k][i - 4].comment :
-					 "");
-			return;
+				 chain[k], i - 4 + 1, rs, FW_NFT_COMMENT_MAX,
+				 r->comment ? r->comment : "");
+			return KIND_RULE;
 		}
 		i -= 4 + nr[k];
 	}
 	snprintf(s, n, "nftables batch end");
+	return KIND_BATCH;
 }
 
 /* Words for the first error of an install, and the errno to return. */
 static int explain(const struct fw_spec *spec, const char *iface,
 		   const struct acks *a, char *err, size_t errlen)
 {
-	uint32_t idx = a->err_seq - a->first;
 	char what[256];
 	const char *hint = "";
+	enum msg_kind kind;
 	int ret = a->err;
 
-	fmt_msg(what, sizeof(what), spec, iface, idx);
-	if (idx == 0 && ret == -EOPNOTSUPP) {
+	kind = fmt_msg(what, sizeof(what), spec, iface, a->err_seq - a->first);
+	if (kind == KIND_BATCH && ret == -EOPNOTSUPP) {
+		/* nfnetlink has no nf_tables subsystem for the batch. */
 		ret = -EPROTONOSUPPORT;
 		hint = " (the kernel has no nf_tables)";
-	} else if (idx == 0 && ret == -EPERM) {
+	} else if (kind == KIND_BATCH && ret == -EPERM) {
 		hint = " (CAP_NET_ADMIN is needed)";
-	} else if (idx >= 1 && idx <= 3 && ret == -EPERM) {
+	} else if (kind == KIND_TABLE && ret == -EPERM) {
 		hint = " (a table of that name is owned by another process:"
 		       " is another riposte running in this network"
 		       " namespace?)";
-	} else if (idx == 4 && ret == -ENOENT) {
+	} else if (kind == KIND_TABLE && ret == -EOPNOTSUPP) {
+		hint = " (a table of that name exists without the owner flag:"
+		       " not riposte's; `nft delete table` it first)";
+	} else if (kind == KIND_CHAIN && ret == -ENOENT) {
 		hint = " (no such interface)";
 	}
 	snprintf(err, errlen, "%s: %s%s", what, strerror(-ret), hint);
@@ -763,7 +769,9 @@ int fw_nft_install(struct fw_nft *fw, const struct fw_spec *spec,
 	if (ret == -EINVAL) {
 		snprintf(err, errlen, "bad interface name \"%.*s\"", IFNAMSIZ,
 			 iface ? iface : "");
-		for (i = 0; i < spec->n_ingress + spec->n_output; i++) {
+		for (i = 0;
+		     iface_ok(iface) && i < spec->n_ingress + spec->n_output;
+		     i++) {
 			bool in = i < spec->n_ingress;
 			const struct fw_rule *r =
 				in ? &spec->ingress[i] :

@@ -112,8 +112,7 @@ int fw_nft_build_batch(const struct fw_spec *spec, const char *iface,
 		       uint32_t seq, void *buf, size_t cap, size_t *len);
 
 /* Messages in the batch of spec: begin, 4 + rules per table, end. */
-#define FW_NFT_BATCH_MSGS(spec) \
-	(2 + 8 + (spec)->n_ingress + (spec)->n_output)
+#define FW_NFT_BATCH_MSGS(spec) (2 + 8 + (spec)->n_ingress + (spec)->n_output)
 
 /*
  * Closes the socket: the kernel then deletes the tables it owns, as the

@@ -73,13 +73,14 @@ int fw_spec_build(const struct ruleset *rs, struct fw_spec *spec)
 	}
 	for (i = 0; i < rs->n_rules; i++) {
 		const struct crule *cr = &rs->rules[i];
-		int proto = -1, port = -1;
+		int proto = -1, port = -1, family = 0;
 		bool exact = false;
 
 		if (cr->kind != CRULE_FILTER || cr->action == AST_ACT_NONE)
 			continue; /* log-only rules leave the kernel alone */
 		if (cr->filter)
-			dispatch_filter_key(cr->filter, &proto, &port, &exact);
+			dispatch_filter_key(cr->filter, &proto, &port, &family,
+					    &exact);
 		if (!exact ||
 		    !(proto == 1 || proto == 6 || proto == 17 || proto == 58) ||
 		    (port >= 0 && proto != 6 && proto != 17)) {
@@ -90,6 +91,7 @@ int fw_spec_build(const struct ruleset *rs, struct fw_spec *spec)
 			goto oom;
 		r->match = port >= 0 ? FW_L4_DPORT : FW_L4_PROTO;
 		r->proto = (uint8_t)proto;
+		r->family = (uint8_t)family;
 		r->port = port >= 0 ? (uint16_t)port : 0;
 		r->comment = cr->name;
 	}
@@ -153,10 +155,14 @@ static void print_rule(FILE *out, const struct fw_rule *r)
 		addr(out, AF_INET, r->addr);
 		break;
 	case FW_L4_DPORT:
-		fprintf(out, "%s dport %u", l4name(r->proto), r->port);
-		break;
 	case FW_L4_PROTO:
-		fprintf(out, "meta l4proto %s", l4name(r->proto));
+		if (r->family)
+			fprintf(out, "meta nfproto %s ",
+				r->family == 4 ? "ipv4" : "ipv6");
+		if (r->match == FW_L4_DPORT)
+			fprintf(out, "%s dport %u", l4name(r->proto), r->port);
+		else
+			fprintf(out, "meta l4proto %s", l4name(r->proto));
 		break;
 	case FW_OUT_RST4:
 	case FW_OUT_RST6:

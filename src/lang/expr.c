@@ -183,6 +183,7 @@ const char *expr_eval(const struct expr *x, const struct expr_env *env,
 	case EXPR_FIELD:
 		if (env->req && x->field->layer == PKT_L_RAW &&
 		    !(env->req->has & PKT_L_RAW) &&
+		    env->req->verdict == PKT_OK &&
 		    (env->req->has & (PKT_L_IP | PKT_L_IP6 | PKT_L_ARP))) {
 			/* No payload is an empty one: raw.len 0, raw.load "". */
 			v->u = 0;

@@ -929,7 +929,9 @@ def ports_frames():
 
 
 def host_options_frames():
-    """Every mix of MSS, window scale, SACK-permitted and timestamps."""
+    """Every mix of MSS, window scale, SACK-permitted and timestamps, to
+    each personality (the mixes that host_options_sack_frames() and
+    host_options_ts_frames() hold aside)."""
     mixes = [
         ("none", []),
         ("mss", [("MSS", 1460)]),
@@ -951,6 +953,8 @@ def host_options_frames():
         for i, (name, opts) in enumerate(mixes):
             if n != "81" and name in SACK_NO_TS:
                 continue
+            if n == "83" and name in TS_NO_SACK:
+                continue
             out.append(("hopt-%s-%s" % (n, name), syn(
                 "198.51.100." + n, 80, sport=40100 + i, options=opts)))
         out.append(("hopt-%s-v6" % n, syn("2001:db8::" + n, 80,
@@ -965,13 +969,18 @@ SACK_NO_TS = {
                 ("SAckOK", b"")],
 }
 
+TS_NO_SACK = {
+    "mss-ts": [("MSS", 1460), ("NOP", None), ("NOP", None),
+               ("Timestamp", (500, 0))],
+    "ws-ts": [("NOP", None), ("WScale", 2), ("NOP", None), ("NOP", None),
+              ("Timestamp", (500, 0))],
+}
+
 
 def host_options_sack_frames():
-    """Known wrong (TESTLIST: host-options-sack): SACK-permitted without
-    timestamps.  Windows answers mss,nop,nop,sackOK (mss,nop,ws,nop,nop,
-    sackOK with window scaling), FreeBSD's tcp_addoptions() mss,sackOK,
-    eol,eol (mss,nop,ws,sackOK,eol,eol); riposte pads with NOPs after
-    sackOK."""
+    """SACK-permitted without timestamps: Windows answers mss,nop,nop,
+    sackOK (mss,nop,ws,nop,nop,sackOK with window scaling), FreeBSD's
+    tcp_addoptions() mss,sackOK,eol,eol (mss,nop,ws,sackOK,eol,eol)."""
     out = []
     for n in ("82", "83"):
         for i, name in enumerate(sorted(SACK_NO_TS)):
@@ -981,55 +990,105 @@ def host_options_sack_frames():
     return out
 
 
+def host_options_ts_frames():
+    """Known wrong (TESTLIST: host-options-ts): timestamps without
+    SACK-permitted to FreeBSD.  tcp_addoptions() puts NOPs before the
+    timestamp until the option length is 2 mod 4, so that its values are
+    aligned, and needs no padding after it: mss,nop,nop,TS and
+    mss,nop,ws,nop,nop,TS; riposte sends mss,TS,eol and
+    mss,nop,ws,TS,eol."""
+    return [("hopt-ts-83-%s" % name, syn("198.51.100.83", 80,
+                                         sport=40120 + i,
+                                         options=TS_NO_SACK[name]))
+            for i, name in enumerate(sorted(TS_NO_SACK))]
+
+
 def dad_frames():
-    """Known wrong (TESTLIST: nd-dad): a neighbour advertisement that
-    defends an address against duplicate address detection goes to all
-    nodes, ff02::1 at 33:33:00:00:00:01 (RFC 4861 7.2.4, RFC 2464 7)."""
+    """A neighbour advertisement that defends an address against
+    duplicate address detection goes to all nodes, ff02::1 at
+    33:33:00:00:00:01 (RFC 4861 7.2.4, RFC 2464 7)."""
     return [("dad-ns", solicit("2001:db8::10", src="::", lladdr=None))]
 
 
+def partial_csum(pkt):
+    """pkt (Ether / IP or IPv6 / TCP or UDP) with its transport checksum
+    field holding the bare pseudo-header sum, not complemented: what a
+    sender that offloads checksums leaves (Linux CHECKSUM_PARTIAL, as a
+    veth peer hands frames over), the device to finish it."""
+    b = bytearray(raw(pkt))
+    off = 14
+    if b[off] >> 4 == 4:
+        ihl = (b[off] & 0xf) * 4
+        l4 = off + ihl
+        end = off + struct.unpack("!H", b[off + 2:off + 4])[0]
+        pseudo = b[off + 12:off + 20] + struct.pack("!BBH", 0, b[off + 9],
+                                                     end - l4)
+    else:
+        l4 = off + 40
+        end = l4 + struct.unpack("!H", b[off + 4:off + 6])[0]
+        pseudo = b[off + 8:off + 40] + struct.pack("!IxxxB", end - l4,
+                                                    b[off + 6])
+    at = 16 if TCP in pkt else 6
+    # ip4_csum() is the complement of the folded sum: complement it back.
+    b[l4 + at:l4 + at + 2] = struct.pack("!H", ~ip4_csum(bytes(pseudo)) &
+                                         0xffff)
+    return bytes(b)
+
+
 def bad_checksum_frames():
-    """Known wrong (TESTLIST: host-bad-checksum): a host drops frames
-    whose checksums are wrong (RFC 1122 3.2.1.2, 4.1.3.4, 4.2.2.7; RFC
-    4443 2.4; Linux counts them as InCsumErrors); riposte answers them,
-    which is how nmap --badsum tells a fake host."""
+    """A host drops frames whose checksums are wrong (RFC 1122 3.2.1.2,
+    4.1.3.4, 4.2.2.7; RFC 4443 2.4; Linux counts them as InCsumErrors),
+    which is how nmap --badsum tells a fake host; but a transport
+    checksum that is the bare pseudo-header sum is what a sender that
+    offloads checksums leaves in frames from a veth peer, and those are
+    answered (partial_csum())."""
     h, h6 = "198.51.100.10", "2001:db8::10"
+    e = Ether(dst=MAC_S, src=MAC_C)
     return [
-        ("badsum-ip-ping", Ether(dst=MAC_S, src=MAC_C) /
-         IP(src=IP_C, dst=h, chksum=0xbad1) / ICMP(id=1, seq=1)),
-        ("badsum-icmp-ping", Ether(dst=MAC_S, src=MAC_C) /
-         IP(src=IP_C, dst=h) / ICMP(id=1, seq=2, chksum=0xdead)),
-        ("badsum-tcp-open", Ether(dst=MAC_S, src=MAC_C) /
-         IP(src=IP_C, dst=h) / TCP(sport=40100, dport=80, flags="S",
-                                   chksum=0x1234)),
-        ("badsum-tcp-closed", Ether(dst=MAC_S, src=MAC_C) /
-         IP(src=IP_C, dst=h) / TCP(sport=40101, dport=81, flags="S",
-                                   chksum=0x1234)),
-        ("badsum-udp-open", Ether(dst=MAC_S, src=MAC_C) /
-         IP(src=IP_C, dst=h) / UDP(sport=40200, dport=53, chksum=0xbeef) /
-         Raw(b"query")),
-        ("badsum-udp-closed", Ether(dst=MAC_S, src=MAC_C) /
-         IP(src=IP_C, dst=h) / UDP(sport=40201, dport=54, chksum=0xbeef) /
-         Raw(b"probe")),
-        ("badsum-ping6", Ether(dst=MAC_S, src=MAC_C) /
-         IPv6(src=IP6_C, dst=h6) / ICMPv6EchoRequest(id=1, seq=3,
-                                                    cksum=0x1111)),
-        ("badsum-tcp6-open", Ether(dst=MAC_S, src=MAC_C) /
-         IPv6(src=IP6_C, dst=h6) / TCP(sport=40102, dport=22, flags="S",
-                                       chksum=0x1234)),
-        ("badsum-udp6-closed", Ether(dst=MAC_S, src=MAC_C) /
-         IPv6(src=IP6_C, dst=h6) / UDP(sport=40202, dport=54,
-                                       chksum=0xbeef) / Raw(b"probe")),
+        ("badsum-ip-ping", e / IP(src=IP_C, dst=h, chksum=0xbad1) /
+         ICMP(id=1, seq=1)),
+        ("badsum-icmp-ping", e / IP(src=IP_C, dst=h) /
+         ICMP(id=1, seq=2, chksum=0xdead)),
+        ("badsum-tcp-open", e / IP(src=IP_C, dst=h) /
+         TCP(sport=40100, dport=80, flags="S", chksum=0x1234)),
+        ("badsum-tcp-closed", e / IP(src=IP_C, dst=h) /
+         TCP(sport=40101, dport=81, flags="S", chksum=0x1234)),
+        ("badsum-udp-open", e / IP(src=IP_C, dst=h) /
+         UDP(sport=40200, dport=53, chksum=0xbeef) / Raw(b"query")),
+        ("badsum-udp-closed", e / IP(src=IP_C, dst=h) /
+         UDP(sport=40201, dport=54, chksum=0xbeef) / Raw(b"probe")),
+        ("badsum-ping6", e / IPv6(src=IP6_C, dst=h6) /
+         ICMPv6EchoRequest(id=1, seq=3, cksum=0x1111)),
+        ("badsum-tcp6-open", e / IPv6(src=IP6_C, dst=h6) /
+         TCP(sport=40102, dport=22, flags="S", chksum=0x1234)),
+        ("badsum-udp6-closed", e / IPv6(src=IP6_C, dst=h6) /
+         UDP(sport=40202, dport=54, chksum=0xbeef) / Raw(b"probe")),
+        # Offloaded checksums: answered.
+        ("partial-tcp-open", partial_csum(
+            e / IP(src=IP_C, dst=h, flags="DF") /
+            TCP(sport=40110, dport=80, flags="S", options=LINUX_SYN))),
+        ("partial-tcp-closed", partial_csum(
+            e / IP(src=IP_C, dst=h, flags="DF") /
+            TCP(sport=40111, dport=81, flags="S"))),
+        ("partial-udp-open", partial_csum(
+            e / IP(src=IP_C, dst=h) / UDP(sport=40210, dport=53) /
+            Raw(b"query"))),
+        ("partial-tcp6-open", partial_csum(
+            e / IPv6(src=IP6_C, dst=h6) /
+            TCP(sport=40112, dport=22, flags="S", options=LINUX_SYN))),
+        ("partial-udp6-closed", partial_csum(
+            e / IPv6(src=IP6_C, dst=h6) / UDP(sport=40211, dport=54) /
+            Raw(b"probe"))),
     ]
 
 
 def host_fragment_frames():
-    """Known wrong (TESTLIST: host-fragments): riposte does not
-    reassemble, and answers the first fragment as if it were the whole
-    datagram: an echo reply with part of the data, a port unreachable
-    quoting a fragment, a SYN-ACK to a fragmented SYN.  A host reassembles
-    first (RFC 791, RFC 8200 4.5); without reassembly, fragments must not
-    be answered."""
+    """riposte does not reassemble: a host must not answer the first
+    fragment as if it were the whole datagram (an echo reply with part of
+    the data, a port unreachable quoting a fragment, a SYN-ACK to a
+    fragmented SYN; RFC 791, RFC 8200 4.5), nor any other fragment.  An
+    IPv6 atomic fragment (offset 0, M clear; RFC 6946) is a whole
+    datagram, and is answered."""
     h, h6 = "198.51.100.10", "2001:db8::10"
     ping = IP(src=IP_C, dst=h, id=0x5151) / ICMP(id=9, seq=1) / Raw(
         b"P" * 100)
@@ -1048,13 +1107,21 @@ def host_fragment_frames():
         out.append(("hfrag-syn-%d" % i, eth() / f))
     for i, f in enumerate(fragment6(v6, 96)):
         out.append(("hfrag-udp6-%d" % i, eth() / f))
+    out += [
+        ("hfrag-atomic-udp6", eth() / IPv6(src=IP6_C, dst=h6) /
+         IPv6ExtHdrFragment(id=0x5555, offset=0, m=0) /
+         UDP(sport=40202, dport=54) / Raw(b"atomic")),
+        ("hfrag-atomic-syn6", eth() / IPv6(src=IP6_C, dst=h6) /
+         IPv6ExtHdrFragment(id=0x5656, offset=0, m=0) /
+         TCP(sport=40101, dport=80, flags="S", options=LINUX_SYN)),
+    ]
     return out
 
 
 def raw_len_frames():
-    """Known wrong (TESTLIST: raw-len): a frame without payload has
-    raw.len 0 (and raw.load b""), so that ack=tcp.seq + raw.len answers a
-    bare ACK and an echo answers an empty datagram (RFC 862)."""
+    """A frame without payload has raw.len 0 (and raw.load b""), so that
+    ack=tcp.seq + raw.len answers a bare ACK and an echo answers an empty
+    datagram (RFC 862)."""
     h = "198.51.100.91"
     return [
         ("rawlen-ack", seg(h, 7901, "A", seq=100, ack=200)),
@@ -1064,10 +1131,26 @@ def raw_len_frames():
     ]
 
 
+def raw_len_cut_frames():
+    """Known wrong (TESTLIST: raw-len-cut): a frame whose dissection
+    stopped before its payload does not say it has none: a segment whose
+    100 bytes of data the capture cut off (caplen 54), a datagram whose
+    UDP length (4) is malformed but which carries 10 bytes.  Its raw.len
+    and raw.load are unknown, and a rule that reads them answers nothing
+    (as anything.rules says); riposte takes them as 0 and b"" and acks
+    seq + 0, echoes nothing."""
+    h = "198.51.100.91"
+    data = raw(seg(h, 7901, "PA", seq=100, ack=200, load=b"d" * 100))
+    bad = poke(raw(dgram(h, 7902, load=b"0123456789", sport=40202)), 38,
+               b"\x00\x04")
+    return [("rawcut-tcp-snapped", data[:54], len(data)),
+            ("rawcut-udp-len-4", bad)]
+
+
 def forward_addresses_frames():
-    """Known wrong (TESTLIST: forward-addresses): forward with an address
-    or MAC written as a string stores its text (ip.dst = "203.0.113.9"
-    gives 50.48.51.46) or zeros."""
+    """forward with an address or MAC written as a string stores the
+    address (it once stored the text: ip.dst = "203.0.113.9" gave
+    50.48.51.46, or zeros)."""
     return [("fwdaddr-udp", dgram("198.51.100.79", 7806, sport=40209))]
 
 
@@ -1201,15 +1284,181 @@ def forward_frames():
 
 
 def mirror_multicast_frames():
-    """Known wrong (TESTLIST: mirror-multicast): a reply mirrors the
-    request's destination into its source, so a reply to a broadcast or
-    multicast frame comes from ff:ff:ff:ff:ff:ff (ARP: "is-at
-    ff:ff:ff:ff:ff:ff") or from 33:33:ff:00:00:60 and ff02::1:ff00:60, an
-    IPv6 source that must not be multicast (RFC 4291 2.7), and a frame
-    whose Ethernet source is a group address (IEEE 802.3).  Such a
-    template has no source to answer with: not answered."""
+    """A reply mirrors the request's destination into its source, so a
+    reply to a broadcast or multicast frame would come from
+    ff:ff:ff:ff:ff:ff (ARP: "is-at ff:ff:ff:ff:ff:ff") or from
+    33:33:ff:00:00:60 and ff02::1:ff00:60, an IPv6 source that must not be
+    multicast (RFC 4291 2.7), in a frame whose Ethernet source is a group
+    address (IEEE 802.3).  Such a template has no source to answer with:
+    not answered.  The same templates given Ether(src=...) and
+    IPv6(src=...) answer from those (.61, ::61)."""
     return [("mm-arp", who_has("198.51.100.60")),
-            ("mm-ns", solicit("2001:db8::60"))]
+            ("mm-ns", solicit("2001:db8::60")),
+            ("mm-arp-given", who_has("198.51.100.61")),
+            ("mm-ns-given", solicit("2001:db8::61"))]
+
+
+def mirror_partial_frames():
+    """Known wrong (TESTLIST: mirror-multicast-partial): a template that
+    gives one source (Ethernet or IP) still mirrors the other from a
+    group address.  Ether(src=...) / IPv6() answers a solicitation from
+    ff02::1:ff00:62; Ether() / IPv6(src=...) from 33:33:ff:00:00:63,
+    with that group address in the target link-layer option (a neighbour
+    cache poisoned with a multicast MAC); Ether(src=...) / IP() answers a
+    broadcast datagram from 255.255.255.255 (RFC 1122 3.2.1.3, 3.3.6).
+    Each source that is not given and would be a group address must
+    refuse the reply."""
+    return [("mmp-ns-ether-src", solicit("2001:db8::62")),
+            ("mmp-ns-ip6-src", solicit("2001:db8::63")),
+            ("mmp-udp-bcast", dgram("255.255.255.255", 7, dmac=BCAST,
+                                    load=b"who is there"))]
+
+
+ECN = "SEC"  # an ECN-setup SYN: SYN, ECE and CWR (RFC 3168 6.1.1)
+
+
+def tcpflags(p, flags):
+    p[TCP].flags = flags
+    return p
+
+
+def ecn_frames():
+    """ECN-setup SYNs to each personality (host-options.rules): Linux
+    (net.ipv4.tcp_ecn=2) and FreeBSD (net.inet.tcp.ecn.enable=2) answer
+    with ECE in the SYN-ACK, Windows does not; a SYN with only ECE or only
+    CWR is no ECN setup."""
+    return [
+        ("ecn-81", tcpflags(syn("198.51.100.81", 80, sport=40300), ECN)),
+        ("ecn-82", tcpflags(syn("198.51.100.82", 80, sport=40300), ECN)),
+        ("ecn-83", tcpflags(syn("198.51.100.83", 80, sport=40300), ECN)),
+        ("ecn6-81", tcpflags(syn("2001:db8::81", 80, sport=40300), ECN)),
+        ("ecn6-83", tcpflags(syn("2001:db8::83", 80, sport=40300), ECN)),
+        ("ecn-ece-only-81", tcpflags(syn("198.51.100.81", 80, sport=40301),
+                                     "SE")),
+        ("ecn-cwr-only-83", tcpflags(syn("198.51.100.83", 80, sport=40301),
+                                     "SC")),
+    ]
+
+
+def ecn_ect_frames():
+    """Known wrong (TESTLIST: host-ecn-ect): an ECN-setup SYN whose IP
+    header is ECT-marked (RFC 3168 6.1.1 says a SYN must not be) gets no
+    ECE from Linux: tcp_ecn_create_request() takes ECN only from a
+    not-ECT SYN or one with a reserved bit set; riposte answers ECE."""
+    return [
+        ("ecn-ect0-81", tcpflags(syn("198.51.100.81", 80, sport=40310,
+                                     tos=0x02), ECN)),
+        ("ecn-ect1-81", tcpflags(syn("198.51.100.81", 80, sport=40311,
+                                     tos=0x01), ECN)),
+        ("ecn6-ect0-81", tcpflags(syn("2001:db8::81", 80, sport=40312,
+                                      tc=0x02), ECN)),
+    ]
+
+
+def ping_df_frames():
+    """Echo replies go without DF from Linux and Windows whatever the
+    request says (Linux's ICMP socket does not set DF: nmap's IE test
+    DFI=N), with a counted IP ID; FreeBSD turns the request around and
+    keeps its DF bit (a request without DF here)."""
+    return [
+        ("pingdf-81", Ether(dst=MAC_S, src=MAC_C) /
+         IP(src=IP_C, dst="198.51.100.81", flags="DF") /
+         ICMP(id=0x77, seq=1) / Raw(b"df")),
+        ("pingdf-81-nodf", ping4("198.51.100.81", id=0x77, seq=2)),
+        ("pingdf-83-nodf", ping4("198.51.100.83", id=0x77, seq=3)),
+        ("pingdf-6-81", ping6("2001:db8::81", id=0x77, seq=4)),
+    ]
+
+
+def freebsd_ping_df_frames():
+    """Known wrong (TESTLIST: freebsd-ping-df): FreeBSD's icmp_reflect()
+    turns the echo request around in place, keeping its DF bit, and
+    ip_fillid() gives an atomic datagram ID 0 (net.inet.ip.rfc6864=1): an
+    echo request with DF gets an echo reply with DF and ID 0 (nmap's IE
+    test: DFI=S); riposte sends it without DF, with a counted ID."""
+    return [("pingdf-83", Ether(dst=MAC_S, src=MAC_C) /
+             IP(src=IP_C, dst="198.51.100.83", flags="DF") /
+             ICMP(id=0x77, seq=5) / Raw(b"df"))]
+
+
+def windows_ipid_frames():
+    """Known wrong (TESTLIST: windows-ipid): Windows counts one IP ID per
+    datagram it sends.  riposte draws two for an echo reply (reply_ip()
+    and the echo code each take one), and one for a segment it leaves
+    unanswered (answer_tcp() calls reply_ip() before it knows), so
+    SYN-ACK, echo reply, (a FIN: nothing), SYN-ACK carry n, n+2, n+4, not
+    n, n+1, n+2."""
+    return [("wipid-syn-1", syn("198.51.100.82", 80, sport=40510)),
+            ("wipid-ping", ping4("198.51.100.82", id=0x78, seq=1)),
+            ("wipid-fin", seg("198.51.100.82", 80, "F", sport=40512,
+                              seq=77)),
+            ("wipid-syn-2", syn("198.51.100.82", 80, sport=40511))]
+
+
+# riposte's ISNs for the 4-tuples of stray_ack_frames() with --seed 1 (a
+# keyed hash of the 4-tuple): each capture holds the SYN whose SYN-ACK
+# says so, and verify.py checks that it does.
+STRAY_ISN = {
+    ("198.51.100.85", 40400, 80): 3850484445,
+    ("198.51.100.85", 40401, 81): 1341003751,
+    ("2001:db8::85", 40402, 80): 3304779950,
+}
+
+
+def stray_ack_frames():
+    """rules stray-ack.rules: segments with ACK to open and tarpit ports.
+    The handshake's own ACK (ack = our ISN + 1) and what follows it are
+    the stateful engine's: unanswered; an ACK that cannot be for a
+    handshake of ours (ack - (ISN + 1) >= 2^31) gets what a listener
+    gives it, an RST with seq = SEG.ACK (RFC 9293 3.10.7.2), and a
+    segment with RST gets nothing."""
+    out = []
+    for (h, sport, dport), isn in sorted(STRAY_ISN.items(),
+                                         key=lambda kv: kv[0][1]):
+        ours = (isn + 1) & 0xffffffff
+        stray = (isn + 1 - 1000) & 0xffffffff
+        n = "%s%s-%d" % ("6-" if ":" in h else "",
+                          h.split(":")[-1].split(".")[-1], dport)
+        out.append(("stray-%s-syn" % n, syn(h, dport, sport=sport,
+                                            seq=1000)))
+        out.append(("stray-%s-ack" % n, seg(h, dport, "A", sport=sport,
+                                            seq=1001, ack=ours)))
+        out.append(("stray-%s-data" % n, seg(h, dport, "PA", sport=sport,
+                                             seq=1001, ack=ours,
+                                             load=b"GET / HTTP/1.0\r\n")))
+        out.append(("stray-%s-stray" % n, seg(h, dport, "A", sport=sport,
+                                              seq=1001, ack=stray)))
+        if sport != 40400:
+            continue
+        # The edge: ack - (ISN + 1) = 2^31 - 1 may be ours, 2^31 not.
+        out += [
+            ("stray-%s-edge-in" % n, seg(h, dport, "A", sport=sport,
+                                         seq=1001,
+                                         ack=(ours + 2**31 - 1) &
+                                         0xffffffff)),
+            ("stray-%s-edge-out" % n, seg(h, dport, "A", sport=sport,
+                                          seq=1001,
+                                          ack=(ours + 2**31) & 0xffffffff)),
+            ("stray-%s-fin" % n, seg(h, dport, "FA", sport=sport, seq=1001,
+                                     ack=stray)),
+            ("stray-%s-data-stray" % n, seg(h, dport, "PA", sport=sport,
+                                            seq=1001, ack=stray,
+                                            load=b"late")),
+            ("stray-%s-rst-ack" % n, seg(h, dport, "RA", sport=sport,
+                                         seq=1001, ack=stray)),
+        ]
+    return out
+
+
+def stray_synack_frames():
+    """Known wrong (TESTLIST: stray-synack): a SYN-ACK to a listening
+    port cannot be for a handshake of ours (we send no SYN): a listener
+    answers it like any ACK, with an RST whose seq is SEG.ACK (RFC 9293
+    3.10.7.2; Linux tcp_rcv_state_process() in LISTEN returns 1 for an
+    ACK, and the segment is reset), as a closed port does; riposte leaves
+    it unanswered."""
+    return [("stray-synack", seg("198.51.100.85", 80, "SA", sport=40420,
+                                 seq=5000, ack=0x12345678))]
 
 
 REPLAY_PCAPS = [
@@ -1239,12 +1488,22 @@ REPLAY_PCAPS = [
     ("replay-forge.pcap", forge_frames),
     ("replay-forward.pcap", forward_frames),
     ("replay-host-options-sack.pcap", host_options_sack_frames),
+    ("replay-host-options-ts.pcap", host_options_ts_frames),
     ("replay-dad.pcap", dad_frames),
     ("replay-bad-checksum.pcap", bad_checksum_frames),
     ("replay-fragments.pcap", host_fragment_frames),
     ("replay-raw-len.pcap", raw_len_frames),
     ("replay-forward-addresses.pcap", forward_addresses_frames),
     ("replay-mirror-multicast.pcap", mirror_multicast_frames),
+    ("replay-mirror-partial.pcap", mirror_partial_frames),
+    ("replay-raw-len-cut.pcap", raw_len_cut_frames),
+    ("replay-ecn.pcap", ecn_frames),
+    ("replay-ecn-ect.pcap", ecn_ect_frames),
+    ("replay-ping-df.pcap", ping_df_frames),
+    ("replay-freebsd-ping-df.pcap", freebsd_ping_df_frames),
+    ("replay-windows-ipid.pcap", windows_ipid_frames),
+    ("replay-stray-ack.pcap", stray_ack_frames),
+    ("replay-stray-synack.pcap", stray_synack_frames),
 ]
 
 

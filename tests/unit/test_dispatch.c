@@ -19,10 +19,10 @@
 
 static void key(const char *f, int proto, int port, bool exact)
 {
-	int pr, po;
+	int pr, po, fam;
 	bool ex;
 
-	dispatch_filter_key(f, &pr, &po, &ex);
+	dispatch_filter_key(f, &pr, &po, &fam, &ex);
 	if (pr != proto || po != port || ex != exact)
 		fail_msg("\"%s\": got (%d, %d, %d), want (%d, %d, %d)", f, pr,
 			 po, ex, proto, port, exact);
@@ -53,6 +53,9 @@ static void test_filter_keys(void **state)
 	key("tcp dst port 0x50", -1, -1, false); /* conservative */
 	key("", -1, -1, false);
 	key("arp", -1, -1, false);
+	key("ip and udp dst port 7", 17, 7, true);
+	key("ip6 and tcp", 6, -1, true);
+	key("ip and ip6 and tcp", 6, -1, false);
 	key("tcp[", -1, -1, false);
 }
 

@@ -214,6 +214,8 @@ static void on_reload(struct ev_loop *loop, ev_signal *w, int revents)
 	struct diag d;
 	struct ruleset *rs = NULL;
 	struct engine *e;
+	char err[256], *filter;
+	int k;
 
 	(void)loop;
 	(void)revents;
@@ -235,6 +237,17 @@ static void on_reload(struct ev_loop *loop, ev_signal *w, int revents)
 		      stderr);
 		return;
 	}
+	filter = ruleset_capture_filter(rs);
+	if (!filter || io_live_set_filter(r->live, filter, err, sizeof(err)) < 0) {
+		fprintf(stderr, "riposte: reload: %s, the old rules stay\n",
+			filter ? err : "out of memory");
+		free(filter);
+		engine_cleanup(e);
+		free(e);
+		ruleset_free(rs);
+		return;
+	}
+	free(filter);
 	if (r->dropped_privs && r->fw)
 		fputs("riposte: reload: privileges are dropped, the firewall "
 		      "table stays as it was\n",
@@ -246,6 +259,12 @@ static void on_reload(struct ev_loop *loop, ev_signal *w, int revents)
 		fputs("riposte: reload: the old rules stay\n", stderr);
 		return;
 	}
+	/* Counters run on across reloads (per-rule ones start afresh). */
+	e->frames = r->eng->frames;
+	e->replies = r->eng->replies;
+	e->filter_runs = r->eng->filter_runs;
+	for (k = 0; k < DROP__MAX; k++)
+		e->drops[k] = r->eng->drops[k];
 	engine_cleanup(r->eng);
 	free(r->eng);
 	ruleset_free(r->rs);

@@ -120,7 +120,8 @@ static void conf_line(char *s, unsigned line, struct run_conf *c,
 		errno = 0;
 		v = strtoull(val, &e, 0);
 		if (errno || !*val || *e || *val == '-' ||
-		    (keys[i].kind == K_INT && v > 1u << 30)) {
+		    (keys[i].kind == K_INT && v > 1u << 30) ||
+		    (!strcmp(key, "snaplen") && (v < 64 || v > 262144))) {
 			diag_error(d, at(line, s, val), "bad number '%s' for %s",
 				   val, key);
 			return;

@@ -16,6 +16,9 @@
  *                        P nh+24/4 == A   (netdev only)
  *   tcp|udp dport N      meta l4proto == 6|17; P th+2/2 == N
  *   meta l4proto P       meta l4proto == P
+ *   meta protocol ip|ip6 and then either of these two (fw_rule.family
+ *                        4 or 6): meta protocol == 0x0800|0x86dd first,
+ *                        in either family, as fw_spec_print() says
  *   ip[6] saddr A tcp flags & rst == rst
  *                        L3 check; P nh+12/4 (nh+8/16) == A;
  *                        meta l4proto == 6; P th+13/1; & 0x04 ^ 0;
@@ -105,10 +108,13 @@ static bool rule_ok(const struct fw_rule *r, bool netdev)
 	case FW_ARP_DADDR:
 		return netdev; /* no ARP in an inet table */
 	case FW_L4_DPORT:
-		return r->proto == IPPROTO_TCP || r->proto == IPPROTO_UDP;
+		if (r->proto != IPPROTO_TCP && r->proto != IPPROTO_UDP)
+			return false;
+		__attribute__((fallthrough));
+	case FW_L4_PROTO:
+		return r->family == 0 || r->family == 4 || r->family == 6;
 	case FW_IP4_DADDR:
 	case FW_IP6_DADDR:
-	case FW_L4_PROTO:
 	case FW_OUT_RST4:
 	case FW_OUT_RST6:
 	case FW_OUT_UNREACH4:
@@ -262,13 +268,14 @@ static int rule_exprs(struct nftnl_rule *nr, const struct fw_rule *r,
 			ret = payload_cmp(nr, nh, 24, r->addr, 4);
 		break;
 	case FW_L4_DPORT:
-		be16 = htons(r->port);
-		ret = l4proto(nr, r->proto);
-		if (ret >= 0)
-			ret = payload_cmp(nr, th, 2, &be16, 2);
-		break;
 	case FW_L4_PROTO:
-		ret = l4proto(nr, r->proto);
+		if (r->family)
+			ret = l3(nr, true, r->family == 4);
+		if (ret >= 0)
+			ret = l4proto(nr, r->proto);
+		be16 = htons(r->port);
+		if (ret >= 0 && r->match == FW_L4_DPORT)
+			ret = payload_cmp(nr, th, 2, &be16, 2);
 		break;
 	case FW_OUT_RST4:
 	case FW_OUT_RST6:
@@ -657,10 +664,23 @@ static void fmt_rule(char *s, size_t n, const struct fw_rule *r)
 		snprintf(s, n, "arp daddr ip %s", a);
 		break;
 	case FW_L4_DPORT:
-		snprintf(s, n, "l4proto %u dport %u", r->proto, r->port);
+		if (r->proto == IPPROTO_TCP || r->proto == IPPROTO_UDP)
+			snprintf(s, n, "%s%s dport %u",
+				 r->family == 4 ? "ip " :
+				 r->family == 6 ? "ip6 " :
+						  "",
+				 r->proto == IPPROTO_TCP ? "tcp" : "udp",
+				 r->port);
+		else
+			snprintf(s, n, "l4proto %u dport %u", r->proto,
+				 r->port);
 		break;
 	case FW_L4_PROTO:
-		snprintf(s, n, "meta l4proto %u", r->proto);
+		snprintf(s, n, "%smeta l4proto %u",
+			 r->family == 4 ? "ip " :
+			 r->family == 6 ? "ip6 " :
+					  "",
+			 r->proto);
 		break;
 	case FW_OUT_RST4:
 	case FW_OUT_RST6:

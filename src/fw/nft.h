@@ -75,9 +75,16 @@ int fw_nft_open(struct fw_nft **out);
  *                riposte?), or CAP_NET_ADMIN is gone (after a privilege
  *                drop, a reload cannot install: keep CAP_NET_ADMIN or
  *                do not reload the firewall);
+ *   -EOPNOTSUPP  a table named riposte exists without the owner flag
+ *                (made by hand, not by a riposte): it is left alone;
+ *   -ENOENT      no interface iface, on older kernels (recent ones,
+ *                6.18 here, accept the chain for a missing device and
+ *                hook it when the device appears: check iface first);
  *   -EPROTONOSUPPORT  the kernel has no nf_tables;
  *   -ENOBUFS     the kernel's answer overflowed the socket (only when
- *                thousands of rules fail at once); nothing was installed.
+ *                thousands of rules fail at once); nothing was installed;
+ *   -ETIMEDOUT   no answer within 5 s (never seen: the kernel answers
+ *                within the send).
  */
 int fw_nft_install(struct fw_nft *fw, const struct fw_spec *spec,
 		   const char *iface, char *err, size_t errlen);

@@ -156,9 +156,10 @@ static void print_rule(FILE *out, const struct fw_rule *r)
 		break;
 	case FW_L4_DPORT:
 	case FW_L4_PROTO:
+		/* The netdev family knows the EtherType, not nfproto. */
 		if (r->family)
-			fprintf(out, "meta nfproto %s ",
-				r->family == 4 ? "ipv4" : "ipv6");
+			fprintf(out, "meta protocol %s ",
+				r->family == 4 ? "ip" : "ip6");
 		if (r->match == FW_L4_DPORT)
 			fprintf(out, "%s dport %u", l4name(r->proto), r->port);
 		else

@@ -35,7 +35,7 @@ struct fw_rule {
 	enum fw_match match;
 	uint8_t addr[16];
 	uint8_t proto; /* FW_L4_*: 1, 6, 17, 58 */
-	uint8_t family; /* FW_L4_*: 4 or 6 only ("meta nfproto"), 0 both */
+	uint8_t family; /* FW_L4_*: 4 or 6 only ("meta protocol"), 0 both */
 	uint16_t port;
 	const char *comment; /* the rule or host it comes from; static or rs's */
 };

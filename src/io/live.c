@@ -119,6 +119,26 @@ fail:
 	return rc;
 }
 
+int io_live_set_filter(struct io_live *l, const char *filter, char *err,
+		       size_t errlen)
+{
+	struct bpf_program prog;
+	int rc;
+
+	if (pcap_compile(l->pc, &prog, filter ? filter : "", 1,
+			 PCAP_NETMASK_UNKNOWN) < 0) {
+		snprintf(err, errlen, "capture filter: %s", pcap_geterr(l->pc));
+		return -EINVAL;
+	}
+	rc = pcap_setfilter(l->pc, &prog);
+	pcap_freecode(&prog);
+	if (rc < 0) {
+		snprintf(err, errlen, "capture filter: %s", pcap_geterr(l->pc));
+		return -EINVAL;
+	}
+	return 0;
+}
+
 int io_live_fd(const struct io_live *l)
 {
 	return pcap_get_selectable_fd(l->pc);

@@ -36,6 +36,13 @@ struct io_live_stats {
 int io_live_open(struct io_live **out, const struct io_live_opts *o,
 		 char *err, size_t errlen);
 
+/*
+ * Replaces the kernel filter (a reload); 0, or -EINVAL with libpcap's
+ * message in err, the old filter staying.
+ */
+int io_live_set_filter(struct io_live *l, const char *filter, char *err,
+		       size_t errlen);
+
 /* The descriptor to wait on for frames. */
 int io_live_fd(const struct io_live *l);
 

@@ -105,8 +105,8 @@ $(BUILD)/tests/%: tests/unit/%.c $(LIB)
 # tests need root (network namespaces); they are skipped, loudly, without.
 check: unit golden errors scapy live
 
-live: riposte
-	$(Q)if [ "$$(id -u)" = 0 ]; then sh tests/live/run.sh ./riposte; \
+live: riposte $(LIB)
+	$(Q)if [ "$$(id -u)" = 0 ]; then RIPOSTE_LIB=$(LIB) sh tests/live/run.sh ./riposte; \
 	else echo "live: SKIPPED (needs root for network namespaces)"; fi
 
 # The README's first command: a lab, riposte serving rules/web-server.rules

@@ -186,7 +186,8 @@ static void print_rule(FILE *out, const struct fw_rule *r)
 		      out);
 		break;
 	}
-	fprintf(out, " drop comment \"%s\"\n", r->comment);
+	/* nft keeps at most 128 bytes of a comment: so does the text. */
+	fprintf(out, " drop comment \"%.128s\"\n", r->comment);
 }
 
 void fw_spec_print(const struct fw_spec *spec, FILE *out, const char *iface)

@@ -10,7 +10,8 @@
  *
  *   - the builder says -EINVAL exactly when the spec is not expressible
  *     (bad interface name, ARP in the inet table, a port without TCP or
- *     UDP, an unknown match), and 0 otherwise;
+ *     UDP, an IP version other than 4 or 6, an unknown match), and 0
+ *     otherwise;
  *   - a too-small buffer gives -ENOSPC, the same size, and no byte
  *     written past its capacity;
  *   - the batch is FW_NFT_BATCH_MSGS() well-formed netlink messages with
@@ -21,8 +22,8 @@
  *
  * Layout: seq (4 bytes), n_ingress (1, mod 16), n_output (1, mod 16),
  * iface length (1, mod 20) and bytes, then per rule: match (1, mod 10;
- * 9 is no match), proto (1), port (2), addr (16), comment length (1; 255
- * means NULL) and bytes.
+ * 9 is no match), proto (1), family (1, mod 8; 0, 4 and 6 are valid),
+ * port (2), addr (16), comment length (1; 255 means NULL) and bytes.
  *
  *   make fuzz && build/fuzz/fuzz_nft tests/fuzz/corpus/nft
  */
@@ -97,6 +98,7 @@ static void carve_rule(struct input *in, struct fw_rule *r, char *text)
 
 	r->match = (enum fw_match)(byte(in) % 10);
 	r->proto = byte(in);
+	r->family = byte(in) % 8;
 	r->port = (uint16_t)(byte(in) << 8);
 	r->port |= byte(in);
 	bytes(in, r->addr, sizeof(r->addr));
@@ -139,9 +141,13 @@ static int exprs_of(const struct fw_rule *r, bool netdev)
 	case FW_ARP_DADDR:
 		return netdev ? 7 : 0;
 	case FW_L4_DPORT:
-		return r->proto == 6 || r->proto == 17 ? 5 : 0;
 	case FW_L4_PROTO:
-		return 3;
+		if (r->match == FW_L4_DPORT && r->proto != 6 && r->proto != 17)
+			return 0;
+		if (r->family != 0 && r->family != 4 && r->family != 6)
+			return 0;
+		/* meta l4proto, cmp[, payload, cmp][, meta, cmp], verdict */
+		return (r->match == FW_L4_DPORT ? 5 : 3) + (r->family ? 2 : 0);
 	case FW_OUT_RST4:
 	case FW_OUT_RST6:
 		return 10;

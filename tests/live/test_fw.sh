@@ -7,9 +7,10 @@
 #
 #   sh tests/live/test_fw.sh [RIPOSTE [LIBRIPOSTE [EXTRA_CFLAGS]]]
 #
-# (tests/live/run.sh passes RIPOSTE only.)  Defaults: ./riposte, and
-# build/rel/libriposte.a, or build/san/libriposte.a when there is no
-# release build (then with -fsanitize=address,undefined); run make first.
+# (tests/live/run.sh passes RIPOSTE only.)  Defaults: ./riposte, and the
+# library in $RIPOSTE_LIB, else build/rel/libriposte.a, else
+# build/san/libriposte.a (a san library gets -fsanitize=address,undefined);
+# run make first.
 #
 # tests/live/fw_hold.c, compiled here against the library, installs the
 # firewall of rule files exactly as `riposte run` does and holds it until
@@ -39,7 +40,7 @@ set -u
 
 cd "$(dirname "$0")/../.." || exit 1
 RIPOSTE=${1:-./riposte}
-LIB=${2:-}
+LIB=${2:-${RIPOSTE_LIB:-}}
 EXTRA=${3:-}
 if [ -z "$LIB" ]; then
 	LIB=build/rel/libriposte.a

@@ -48,6 +48,11 @@ static const struct fw_rule ingress[] = {
 	{ .match = FW_L4_PROTO, .proto = 1, .comment = "p1" },
 	{ .match = FW_L4_PROTO, .proto = 58, .comment = "p58" },
 	{ .match = FW_L4_PROTO, .proto = 6, .comment = "p6" },
+	{ .match = FW_L4_DPORT, .proto = 17, .port = 7, .family = 4,
+	  .comment = "udp-echo" },
+	{ .match = FW_L4_DPORT, .proto = 17, .port = 7, .family = 6,
+	  .comment = "udp-echo6" },
+	{ .match = FW_L4_PROTO, .proto = 58, .family = 6 },
 };
 
 static const struct fw_rule output[] = {
@@ -59,12 +64,15 @@ static const struct fw_rule output[] = {
 	  .comment = "kernel port unreachable" },
 	{ .match = FW_L4_DPORT, .proto = 17, .port = 7 }, /* no comment */
 	{ .match = FW_L4_PROTO, .proto = 1 },
+	{ .match = FW_L4_DPORT, .proto = 17, .port = 7, .family = 4,
+	  .comment = "udp-echo" },
+	{ .match = FW_L4_PROTO, .proto = 6, .family = 6 },
 };
 
-#define L3_IP4_NETDEV \
+#define L3_IP4_NETDEV /* meta protocol ip, in either family */ \
 	"  [ meta load protocol => reg 1 ]\n" \
 	"  [ cmp eq reg 1 0x00000008 ]\n"
-#define L3_IP6_NETDEV \
+#define L3_IP6_NETDEV /* meta protocol ip6 */ \
 	"  [ meta load protocol => reg 1 ]\n" \
 	"  [ cmp eq reg 1 0x0000dd86 ]\n"
 #define L3_IP4_INET \
@@ -120,6 +128,21 @@ static const char *const ingress_code[] = {
 
 	"netdev riposte ingress\n" L4("06") DROP
 	"  userdata = { \\x00\\x03p6\\x00 }",
+
+	/* meta protocol ip udp dport 7 */
+	"netdev riposte ingress\n" L3_IP4_NETDEV L4("11")
+	"  [ payload load 2b @ transport header + 2 => reg 1 ]\n"
+	"  [ cmp eq reg 1 0x00000700 ]\n" DROP
+	"  userdata = { \\x00\\x09udp-echo\\x00 }",
+
+	/* meta protocol ip6 udp dport 7 */
+	"netdev riposte ingress\n" L3_IP6_NETDEV L4("11")
+	"  [ payload load 2b @ transport header + 2 => reg 1 ]\n"
+	"  [ cmp eq reg 1 0x00000700 ]\n" DROP
+	"  userdata = { \\x00\\x0audp-echo6\\x00 }",
+
+	/* meta protocol ip6 meta l4proto icmpv6 */
+	"netdev riposte ingress\n" L3_IP6_NETDEV L4("3a") DROP,
 };
 
 static const char *const output_code[] = {
@@ -148,6 +171,15 @@ static const char *const output_code[] = {
 	"  [ cmp eq reg 1 0x00000700 ]\n" DROP,
 
 	"inet riposte output\n" L4("01") DROP,
+
+	/* meta protocol ip udp dport 7 */
+	"inet riposte output\n" L3_IP4_NETDEV L4("11")
+	"  [ payload load 2b @ transport header + 2 => reg 1 ]\n"
+	"  [ cmp eq reg 1 0x00000700 ]\n" DROP
+	"  userdata = { \\x00\\x09udp-echo\\x00 }",
+
+	/* meta protocol ip6 meta l4proto tcp */
+	"inet riposte output\n" L3_IP6_NETDEV L4("06") DROP,
 };
 /* clang-format on */
 
@@ -420,6 +452,13 @@ static void test_invalid(void **state)
 	assert_int_equal(
 		fw_nft_build_batch(&s, "eth0", 1, buf, sizeof(buf), &len),
 		-EINVAL);
+	/* A family other than 0, 4 or 6. */
+	bad.family = 5;
+	s = spec_of(&bad, 1, NULL, 0);
+	assert_int_equal(
+		fw_nft_build_batch(&s, "eth0", 1, buf, sizeof(buf), &len),
+		-EINVAL);
+	bad.family = 0;
 	/* An unknown match. */
 	memset(&bad.match, 0x7f, sizeof(bad.match));
 	s = spec_of(&bad, 1, NULL, 0);

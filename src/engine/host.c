@@ -36,6 +36,20 @@ static size_t opt_put(struct pkt_tcp *t, uint8_t kind, const uint8_t *d,
 	return pkt_tcp_opt_add(t, kind, d, n) == 0 ? n : 0;
 }
 
+static void put_ts(struct pkt_tcp *o, const struct pkt_tcp *syn,
+		   uint32_t tsval, uint8_t st[40])
+{
+	st[4] = (uint8_t)(tsval >> 24);
+	st[5] = (uint8_t)(tsval >> 16);
+	st[6] = (uint8_t)(tsval >> 8);
+	st[7] = (uint8_t)tsval;
+	st[8] = (uint8_t)(syn->tsval >> 24);
+	st[9] = (uint8_t)(syn->tsval >> 16);
+	st[10] = (uint8_t)(syn->tsval >> 8);
+	st[11] = (uint8_t)syn->tsval;
+	opt_put(o, PKT_TCPOPT_TIMESTAMP, st + 4, 8);
+}
+
 /* Linux, tcp_options_write(): MSS, [SACK_PERM+]TS or NOP NOP SACK_PERM, NOP WS. */
 static void linux_options(struct pkt_tcp *o, const struct pkt_tcp *syn,
 			  uint32_t tsval, uint8_t st[40])
@@ -52,15 +66,7 @@ static void linux_options(struct pkt_tcp *o, const struct pkt_tcp *syn,
 			opt_put(o, PKT_TCPOPT_NOP, NULL, 0);
 			opt_put(o, PKT_TCPOPT_NOP, NULL, 0);
 		}
-		st[4] = (uint8_t)(tsval >> 24);
-		st[5] = (uint8_t)(tsval >> 16);
-		st[6] = (uint8_t)(tsval >> 8);
-		st[7] = (uint8_t)tsval;
-		st[8] = (uint8_t)(syn->tsval >> 24);
-		st[9] = (uint8_t)(syn->tsval >> 16);
-		st[10] = (uint8_t)(syn->tsval >> 8);
-		st[11] = (uint8_t)syn->tsval;
-		opt_put(o, PKT_TCPOPT_TIMESTAMP, st + 4, 8);
+		put_ts(o, syn, tsval, st);
 	} else if (sack) {
 		opt_put(o, PKT_TCPOPT_NOP, NULL, 0);
 		opt_put(o, PKT_TCPOPT_NOP, NULL, 0);
@@ -73,19 +79,6 @@ static void linux_options(struct pkt_tcp *o, const struct pkt_tcp *syn,
 	}
 }
 
-static void put_ts(struct pkt_tcp *o, const struct pkt_tcp *syn,
-		   uint32_t tsval, uint8_t st[40])
-{
-	st[4] = (uint8_t)(tsval >> 24);
-	st[5] = (uint8_t)(tsval >> 16);
-	st[6] = (uint8_t)(tsval >> 8);
-	st[7] = (uint8_t)tsval;
-	st[8] = (uint8_t)(syn->tsval >> 24);
-	st[9] = (uint8_t)(syn->tsval >> 16);
-	st[10] = (uint8_t)(syn->tsval >> 8);
-	st[11] = (uint8_t)syn->tsval;
-	opt_put(o, PKT_TCPOPT_TIMESTAMP, st + 4, 8);
-}
 
 /*
  * Windows (p0f's signatures): MSS, NOP WS, then SACK_PERM and TS as a
@@ -171,26 +164,24 @@ const struct personality *personality_find(const char *name)
 	return NULL;
 }
 
-static bool host_has4(const struct chost *h, const uint8_t a[4])
+static bool host_has(const struct chost *h, int family, const uint8_t *a)
 {
-	size_t i;
+	size_t i, n = family == AF_INET ? 4 : 16;
 
 	for (i = 0; i < h->n_addrs; i++)
-		if (h->addrs[i].family == AF_INET &&
-		    !memcmp(h->addrs[i].a, a, 4))
+		if (h->addrs[i].family == family && !memcmp(h->addrs[i].a, a, n))
 			return true;
 	return false;
 }
 
+static bool host_has4(const struct chost *h, const uint8_t a[4])
+{
+	return host_has(h, AF_INET, a);
+}
+
 static bool host_has6(const struct chost *h, const uint8_t a[16])
 {
-	size_t i;
-
-	for (i = 0; i < h->n_addrs; i++)
-		if (h->addrs[i].family == AF_INET6 &&
-		    !memcmp(h->addrs[i].a, a, 16))
-			return true;
-	return false;
+	return host_has(h, AF_INET6, a);
 }
 
 static bool to_host(const struct chost *h, const struct pkt *q)

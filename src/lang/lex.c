@@ -100,7 +100,7 @@ static int is_digit(int c)
 	return c >= '0' && c <= '9';
 }
 
-static int hexval(int c)
+int lex_hexval(int c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
@@ -121,18 +121,18 @@ static void lex_number(struct lex *lx, struct lex_token *t)
 		base = 16;
 		advance(lx);
 		advance(lx);
-		if (hexval(peek(lx, 0)) < 0) {
+		if (lex_hexval(peek(lx, 0)) < 0) {
 			fail(t, "hex number without digits");
 			return;
 		}
 	}
 	while ((c = peek(lx, 0)) >= 0) {
-		d = base == 16 ? hexval(c) : (is_digit(c) ? c - '0' : -1);
+		d = base == 16 ? lex_hexval(c) : (is_digit(c) ? c - '0' : -1);
 		if (d < 0)
 			break;
 		if (v > (UINT64_MAX - (uint64_t)d) / (uint64_t)base) {
 			fail(t, "number does not fit in 64 bits");
-			while (hexval(peek(lx, 0)) >= 0)
+			while (lex_hexval(peek(lx, 0)) >= 0)
 				advance(lx);
 			return;
 		}
@@ -261,7 +261,7 @@ void lex_word(struct lex *lx, struct lex_token *t)
 	t->kind = TOK_WORD;
 	/* '-' too, so that a MAC written 02-00-... stays one (bad) word. */
 	while ((c = peek(lx, 0)) >= 0 &&
-	       (hexval(c) >= 0 || c == ':' || c == '.' || c == '/' || c == '-'))
+	       (lex_hexval(c) >= 0 || c == ':' || c == '.' || c == '/' || c == '-'))
 		advance(lx);
 	t->len = (size_t)(lx->src + lx->off - t->text);
 	c = peek(lx, 0);
@@ -349,8 +349,8 @@ long lex_string_value(const struct lex_token *t, uint8_t *out, size_t cap,
 				/* Two hex digits, both before the closing quote. */
 				if (t->len - 1 - i < 3)
 					return -1;
-				h = hexval((unsigned char)t->text[i + 1]);
-				l = hexval((unsigned char)t->text[i + 2]);
+				h = lex_hexval((unsigned char)t->text[i + 1]);
+				l = lex_hexval((unsigned char)t->text[i + 2]);
 				if (h < 0 || l < 0)
 					return -1;
 				c = (unsigned char)(h << 4 | l);

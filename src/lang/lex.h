@@ -53,6 +53,9 @@ struct lex {
 
 void lex_init(struct lex *lx, const char *src, size_t len);
 
+/* The value of a hex digit, or -1. */
+int lex_hexval(int c);
+
 /* Reads the next token. */
 void lex_next(struct lex *lx, struct lex_token *t);
 

@@ -417,16 +417,6 @@ static bool string_value(struct parser *p, const struct lex_token *t,
 	return true;
 }
 
-static int hexdigit(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
 
 /* Decodes hex "de ad be ef" (a consumed token) into arena bytes; errors
  * as string_value(). */
@@ -442,7 +432,7 @@ static bool hex_value(struct parser *p, const struct lex_token *t,
 	for (i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
 
-		if (hexdigit(c) >= 0) {
+		if (lex_hexval(c) >= 0) {
 			digits++;
 		} else if (c != ' ') {
 			struct ast_pos pos = { t->line,
@@ -480,8 +470,8 @@ static bool hex_value(struct parser *p, const struct lex_token *t,
 			err(p, pos, "space inside a byte in hex string");
 			return false;
 		}
-		buf[k++] = (uint8_t)(hexdigit((unsigned char)s[i]) << 4 |
-				     hexdigit((unsigned char)s[i + 1]));
+		buf[k++] = (uint8_t)(lex_hexval((unsigned char)s[i]) << 4 |
+				     lex_hexval((unsigned char)s[i + 1]));
 		i++;
 	}
 	*out = buf;
@@ -1245,8 +1235,8 @@ static bool mac_value(const struct lex_token *t, uint8_t mac[6])
 	if (t->len != 17)
 		return false;
 	for (i = 0; i < 6; i++) {
-		int h = hexdigit((unsigned char)t->text[3 * i]);
-		int l = hexdigit((unsigned char)t->text[3 * i + 1]);
+		int h = lex_hexval((unsigned char)t->text[3 * i]);
+		int l = lex_hexval((unsigned char)t->text[3 * i + 1]);
 
 		if (h < 0 || l < 0 || (i < 5 && t->text[3 * i + 2] != ':'))
 			return false;

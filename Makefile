@@ -68,7 +68,7 @@ FUZZ_FLAGS := -g -O1 -fno-omit-frame-pointer -fsanitize=fuzzer-no-link,address,u
 	-fno-sanitize-recover=all
 FUZZ_TIME ?= 60
 
-.PHONY: all check unit golden errors scapy live demo fuzz fuzz-run deps install clean \
+.PHONY: all check unit golden errors scapy live demo format-check fuzz fuzz-run deps install clean \
 	golden-update format
 
 all: riposte
@@ -186,8 +186,14 @@ install: riposte
 		s=$${m##*.}; install -d $(DESTDIR)$(MANDIR)/man$$s; \
 		install -m 0644 $$m $(DESTDIR)$(MANDIR)/man$$s/; done
 
+FORMAT_SRC = $(wildcard src/*.[ch] src/*/*.[ch])
+
 format:
-	clang-format -i $(wildcard src/*.[ch] src/*/*.[ch] tests/unit/*.[ch] tests/fuzz/*.c)
+	clang-format -i $(FORMAT_SRC)
+
+# Fails when a source file is not as .clang-format (Linux style) says.
+format-check:
+	$(Q)clang-format --dry-run -Werror $(FORMAT_SRC) && echo "format: OK"
 
 clean:
 	rm -rf build riposte

@@ -102,7 +102,9 @@ static void print_counters(const struct run *r, FILE *out)
 				e->drops[d]);
 	for (i = 0; i < r->rs->n_rules; i++)
 		if (e->matched[i])
-			fprintf(out, "riposte:   rule %zu %s (line %u): matched %" PRIu64 "\n",
+			fprintf(out,
+				"riposte:   rule %zu %s (line %u): matched %" PRIu64
+				"\n",
 				i + 1, r->rs->rules[i].name,
 				r->rs->rules[i].pos.line, e->matched[i]);
 }
@@ -134,8 +136,8 @@ static void on_frame(unsigned char *user, const struct pcap_pkthdr *h,
 {
 	struct run *r = (struct run *)(void *)user;
 	struct engine_result *res = &r->res;
-	uint64_t us = (uint64_t)h->ts.tv_sec * 1000000u +
-		      (uint64_t)h->ts.tv_usec;
+	uint64_t us =
+		(uint64_t)h->ts.tv_sec * 1000000u + (uint64_t)h->ts.tv_usec;
 	unsigned i;
 
 	engine_handle(r->eng, bytes, h->caplen, h->len, us, res);
@@ -222,8 +224,9 @@ static void on_reload(struct ev_loop *loop, ev_signal *w, int revents)
 	diag_init(&d, r->rules_path);
 	if (ruleset_load(r->rules_path, &d, &rs) < 0) {
 		diag_print(&d, stderr);
-		fprintf(stderr, "riposte: reload of %s failed: the old rules "
-				"stay\n",
+		fprintf(stderr,
+			"riposte: reload of %s failed: the old rules "
+			"stay\n",
 			r->rules_path);
 		diag_cleanup(&d);
 		return;
@@ -238,7 +241,8 @@ static void on_reload(struct ev_loop *loop, ev_signal *w, int revents)
 		return;
 	}
 	filter = ruleset_capture_filter(rs);
-	if (!filter || io_live_set_filter(r->live, filter, err, sizeof(err)) < 0) {
+	if (!filter ||
+	    io_live_set_filter(r->live, filter, err, sizeof(err)) < 0) {
 		fprintf(stderr, "riposte: reload: %s, the old rules stay\n",
 			filter ? err : "out of memory");
 		free(filter);
@@ -448,9 +452,9 @@ int run_main(int argc, char *argv[])
 	if (!r.conf.interface || !r.conf.rules) {
 		conf_cleanup(&r.conf);
 		return cmd_usage_error("run", run_usage, "%s",
-				       !r.conf.interface
-					       ? "no interface (-i IFACE)"
-					       : "no rule file");
+				       !r.conf.interface ?
+					       "no interface (-i IFACE)" :
+					       "no rule file");
 	}
 	r.rules_path = r.conf.rules;
 
@@ -472,7 +476,8 @@ int run_main(int argc, char *argv[])
 	r.eng = malloc(sizeof(*r.eng));
 	r.outbuf = calloc(RUN_BATCH * ENGINE_REPLIES_MAX, sizeof(*r.outbuf));
 	filter = ruleset_capture_filter(r.rs);
-	if (!r.eng || !r.outbuf || !filter || engine_init(r.eng, r.rs, r.seed) < 0) {
+	if (!r.eng || !r.outbuf || !filter ||
+	    engine_init(r.eng, r.rs, r.seed) < 0) {
 		fputs("riposte: run: out of memory\n", stderr);
 		status = 1;
 		goto out;
@@ -503,7 +508,8 @@ int run_main(int argc, char *argv[])
 			goto out;
 		}
 	}
-	if (r.conf.log && run_log_open(&r.log, r.conf.log, err, sizeof(err)) < 0) {
+	if (r.conf.log &&
+	    run_log_open(&r.log, r.conf.log, err, sizeof(err)) < 0) {
 		fprintf(stderr, "riposte: run: %s\n", err);
 		status = 2;
 		goto out;

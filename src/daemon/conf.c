@@ -97,7 +97,8 @@ static void conf_line(char *s, unsigned line, struct run_conf *c,
 	switch (keys[i].kind) {
 	case K_STR:
 		if (!*val) {
-			diag_error(d, at(line, s, val), "%s needs a value", key);
+			diag_error(d, at(line, s, val), "%s needs a value",
+				   key);
 			return;
 		}
 		*(const char **)(void *)((char *)c + keys[i].off) = val;
@@ -122,8 +123,8 @@ static void conf_line(char *s, unsigned line, struct run_conf *c,
 		if (errno || !*val || *e || *val == '-' ||
 		    (keys[i].kind == K_INT && v > 1u << 30) ||
 		    (!strcmp(key, "snaplen") && (v < 64 || v > 262144))) {
-			diag_error(d, at(line, s, val), "bad number '%s' for %s",
-				   val, key);
+			diag_error(d, at(line, s, val),
+				   "bad number '%s' for %s", val, key);
 			return;
 		}
 		if (keys[i].kind == K_U64) {

@@ -7,8 +7,7 @@
 #include "log.h"
 #include "pkt/print.h"
 
-int run_log_open(struct run_log *l, const char *path, char *err,
-		 size_t errlen)
+int run_log_open(struct run_log *l, const char *path, char *err, size_t errlen)
 {
 	l->n = 0;
 	l->f = fopen(path, "ae");
@@ -69,7 +68,8 @@ static void summary(FILE *out, const struct pkt *p)
 static void head(struct run_log *l, uint64_t ts_us, const char *event)
 {
 	fprintf(l->f,
-		"{\"ts\":%" PRIu64 ".%06" PRIu64 ",\"event\":\"%s\",\"n\":%" PRIu64,
+		"{\"ts\":%" PRIu64 ".%06" PRIu64
+		",\"event\":\"%s\",\"n\":%" PRIu64,
 		ts_us / 1000000u, ts_us % 1000000u, event, l->n);
 }
 
@@ -101,7 +101,8 @@ void run_log_result(struct run_log *l, uint64_t ts_us,
 	}
 	if (res->drop != DROP_NONE) {
 		head(l, ts_us, "drop");
-		fprintf(l->f, ",\"reason\":\"%s\"", engine_drop_name(res->drop));
+		fprintf(l->f, ",\"reason\":\"%s\"",
+			engine_drop_name(res->drop));
 		if (res->why) {
 			fputs(",\"why\":", l->f);
 			run_log_json_string(l->f, res->why, strlen(res->why));

@@ -20,8 +20,7 @@ struct run_log {
 	uint64_t n;
 };
 
-int run_log_open(struct run_log *l, const char *path, char *err,
-		 size_t errlen);
+int run_log_open(struct run_log *l, const char *path, char *err, size_t errlen);
 void run_log_result(struct run_log *l, uint64_t ts_us,
 		    const struct engine_result *res);
 void run_log_close(struct run_log *l);

@@ -14,7 +14,8 @@
 
 int privdrop(const char *user, char *err, size_t errlen)
 {
-	struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3,
+						0 };
 	struct __user_cap_data_struct data[2];
 	struct passwd *pw;
 	int cap;
@@ -31,14 +32,15 @@ int privdrop(const char *user, char *err, size_t errlen)
 	}
 	/* The bounding set first: dropping it needs CAP_SETPCAP, still ours. */
 	for (cap = 0; cap <= 63; cap++)
-		if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0 && errno != EINVAL) {
+		if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0 &&
+		    errno != EINVAL) {
 			snprintf(err, errlen, "cannot drop capability %d: %s",
 				 cap, strerror(errno));
 			return -errno;
 		}
 	prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
-	if (setgroups(0, NULL) < 0 || setresgid(pw->pw_gid, pw->pw_gid,
-						 pw->pw_gid) < 0 ||
+	if (setgroups(0, NULL) < 0 ||
+	    setresgid(pw->pw_gid, pw->pw_gid, pw->pw_gid) < 0 ||
 	    setresuid(pw->pw_uid, pw->pw_uid, pw->pw_uid) < 0) {
 		snprintf(err, errlen, "cannot become %s: %s", user,
 			 strerror(errno));

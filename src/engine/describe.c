@@ -78,7 +78,8 @@ void ruleset_print_rules(const struct ruleset *rs, FILE *out)
 				for (j = 0; j < r->n_assigns; j++) {
 					fprintf(out, "%s%s = ", j ? ", " : "",
 						r->assigns[j].field->name);
-					expr_print(out, r->ast->assigns[j].value);
+					expr_print(out,
+						   r->ast->assigns[j].value);
 				}
 				break;
 			case AST_ACT_DROP:

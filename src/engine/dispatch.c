@@ -96,8 +96,8 @@ static int read_port(const char *t, size_t n)
 
 #define TOK_MAX 64
 
-void dispatch_filter_key(const char *text, int *proto, int *port,
-			 int *family, bool *exact)
+void dispatch_filter_key(const char *text, int *proto, int *port, int *family,
+			 bool *exact)
 {
 	const char *tok[TOK_MAX];
 	size_t len[TOK_MAX], n = 0, i, start;
@@ -163,8 +163,8 @@ void dispatch_filter_key(const char *text, int *proto, int *port,
 			if (*family && *family != fam)
 				*exact = false; /* "ip and ip6": never */
 			*family = fam;
-		} else if (m == 1 && (IS(0, "tcp") || IS(0, "udp") || IS(0, "icmp") ||
-			       IS(0, "icmp6"))) {
+		} else if (m == 1 && (IS(0, "tcp") || IS(0, "udp") ||
+				      IS(0, "icmp") || IS(0, "icmp6"))) {
 			*proto = IS(0, "tcp")  ? 6 :
 				 IS(0, "udp")  ? 17 :
 				 IS(0, "icmp") ? 1 :

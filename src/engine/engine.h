@@ -205,8 +205,8 @@ bool host_match(const struct crule *r, const struct pkt *q);
  * frame it matches; *exact says
  * the filter is nothing more than them (so nftables can say it too).
  */
-void dispatch_filter_key(const char *text, int *proto, int *port,
-			 int *family, bool *exact);
+void dispatch_filter_key(const char *text, int *proto, int *port, int *family,
+			 bool *exact);
 
 int dispatch_build(struct ruleset *rs);
 /*

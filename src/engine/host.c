@@ -36,8 +36,8 @@ static size_t opt_put(struct pkt_tcp *t, uint8_t kind, const uint8_t *d,
 	return pkt_tcp_opt_add(t, kind, d, n) == 0 ? n : 0;
 }
 
-static void put_ts(struct pkt_tcp *o, const struct pkt_tcp *syn,
-		   uint32_t tsval, uint8_t st[40])
+static void put_ts(struct pkt_tcp *o, const struct pkt_tcp *syn, uint32_t tsval,
+		   uint8_t st[40])
 {
 	st[4] = (uint8_t)(tsval >> 24);
 	st[5] = (uint8_t)(tsval >> 16);
@@ -78,7 +78,6 @@ static void linux_options(struct pkt_tcp *o, const struct pkt_tcp *syn,
 		opt_put(o, PKT_TCPOPT_WSCALE, st + 12, 1);
 	}
 }
-
 
 /*
  * Windows (p0f's signatures): MSS, NOP WS, then SACK_PERM and TS as a
@@ -146,12 +145,12 @@ static void freebsd_options(struct pkt_tcp *o, const struct pkt_tcp *syn,
 }
 
 static const struct personality personalities[] = {
-	{ "linux", 64, true, IPID_ZERO, true, false, 65160, 1460, 7, linux_options,
-	  "mss,sackOK,TS,nop,wscale 7 (as offered)" },
-	{ "windows", 128, true, IPID_INCREMENT, false, false, 65535, 1460, 8, windows_options,
-	  "mss,nop,wscale 8,sackOK,TS (as offered)" },
-	{ "freebsd", 64, true, IPID_ZERO, true, true, 65535, 1460, 6, freebsd_options,
-	  "mss,nop,wscale 6,sackOK,TS (as offered)" },
+	{ "linux", 64, true, IPID_ZERO, true, false, 65160, 1460, 7,
+	  linux_options, "mss,sackOK,TS,nop,wscale 7 (as offered)" },
+	{ "windows", 128, true, IPID_INCREMENT, false, false, 65535, 1460, 8,
+	  windows_options, "mss,nop,wscale 8,sackOK,TS (as offered)" },
+	{ "freebsd", 64, true, IPID_ZERO, true, true, 65535, 1460, 6,
+	  freebsd_options, "mss,nop,wscale 6,sackOK,TS (as offered)" },
 };
 
 const struct personality *personality_find(const char *name)
@@ -169,7 +168,8 @@ static bool host_has(const struct chost *h, int family, const uint8_t *a)
 	size_t i, n = family == AF_INET ? 4 : 16;
 
 	for (i = 0; i < h->n_addrs; i++)
-		if (h->addrs[i].family == family && !memcmp(h->addrs[i].a, a, n))
+		if (h->addrs[i].family == family &&
+		    !memcmp(h->addrs[i].a, a, n))
 			return true;
 	return false;
 }
@@ -239,18 +239,18 @@ static bool csum_ok(const struct pkt *q)
 	else if (q->has & PKT_L_UDP)
 		field = q->udp.chksum;
 	else if (q->has & PKT_L_ICMP)
-		return pkt_csum(seg, len) == 0; /* no pseudo-header, no offload */
+		return pkt_csum(seg, len) ==
+		       0; /* no pseudo-header, no offload */
 	else if (q->has & PKT_L_ICMP6)
 		field = q->icmp6.cksum;
 	else
 		return true;
 	if ((q->has & PKT_L_UDP) && (q->has & PKT_L_IP) && field == 0)
 		return true; /* RFC 768: no checksum */
-	pseudo = (q->has & PKT_L_IP)
-			 ? pkt_csum_pseudo4(q->ip.src, q->ip.dst, proto,
-					    (uint16_t)len)
-			 : pkt_csum_pseudo6(q->ip6.src, q->ip6.dst, proto,
-					    (uint32_t)len);
+	pseudo = (q->has & PKT_L_IP) ? pkt_csum_pseudo4(q->ip.src, q->ip.dst,
+							proto, (uint16_t)len) :
+				       pkt_csum_pseudo6(q->ip6.src, q->ip6.dst,
+							proto, (uint32_t)len);
 	if (pkt_csum_fold(pkt_csum_add(pseudo, seg, len)) == 0)
 		return true;
 	partial = (uint16_t)~pkt_csum_fold(pseudo);
@@ -268,8 +268,8 @@ bool host_match(const struct crule *r, const struct pkt *q)
 	 * the datagram, nor anything it cannot check.  An IPv6 atomic
 	 * fragment (offset 0, no more) is a whole datagram.
 	 */
-	if (q->fragment && ((q->has & PKT_L_IP) || q->ip6.frag.offset ||
-			    q->ip6.frag.m))
+	if (q->fragment &&
+	    ((q->has & PKT_L_IP) || q->ip6.frag.offset || q->ip6.frag.m))
 		return false;
 	if (r->kind != CRULE_ARP && !csum_ok(q))
 		return false;
@@ -315,8 +315,7 @@ static uint16_t ip_id(struct engine *e, const struct personality *pe, bool df)
 }
 
 /* Ethernet, VLAN tags and the IP header of a reply from r's host to q. */
-static void reply_ip(const struct crule *r,
-		     const struct pkt *q, struct pkt *o)
+static void reply_ip(const struct crule *r, const struct pkt *q, struct pkt *o)
 {
 	const struct personality *pe = r->host->pers;
 
@@ -561,8 +560,8 @@ int host_answer(struct engine *e, const struct crule *r, const struct pkt *q,
 			/* DAD: answer all nodes, not solicited (RFC 4861 7.2.4) */
 			static const uint8_t all[16] = { 0xff, 0x02, [15] = 1 };
 
-			static const uint8_t all_mac[6] = { 0x33, 0x33, 0, 0, 0,
-							    1 };
+			static const uint8_t all_mac[6] = { 0x33, 0x33, 0,
+							    0,	  0,	1 };
 
 			memcpy(o.ip6.dst, all, 16);
 			memcpy(o.eth.dst, all_mac, 6); /* RFC 2464 section 7 */
@@ -587,9 +586,9 @@ int host_answer(struct engine *e, const struct crule *r, const struct pkt *q,
 			 * Echo replies go without DF, as Linux and Windows send
 			 * them; FreeBSD's icmp_reflect() keeps the request's.
 			 */
-			o.ip.flags = h->pers->echo_keeps_df
-					     ? (q->ip.flags & PKT_IP_DF)
-					     : 0;
+			o.ip.flags = h->pers->echo_keeps_df ?
+					     (q->ip.flags & PKT_IP_DF) :
+					     0;
 			o.ip.tos = q->ip.tos;
 			o.has |= PKT_L_ICMP;
 			o.icmp.type = 0;

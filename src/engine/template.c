@@ -374,7 +374,7 @@ static bool topt_compile(struct arena *a, struct diag *d,
 		o->n = 1;
 		return o->v[0] &&
 		       tmpl_coerce(a, d, o->v[0], PKT_F_UINT, optnames[i].name,
-			      o->kind == PKT_TCPOPT_MSS ? 16 : 8);
+				   o->kind == PKT_TCPOPT_MSS ? 16 : 8);
 	}
 	/* Timestamp (tsval, tsecr); SAck (l1, r1, ..., l4, r4). */
 	if (val->kind != AST_TUPLE || val->n == 0 ||
@@ -405,11 +405,11 @@ static bool topt_compile(struct arena *a, struct diag *d,
 	}
 	for (i = 0; i < val->n; i++) {
 		o->v[i] = expr_compile(a, d, val->items[i]);
-		if (!o->v[i] ||
-		    !tmpl_coerce(a, d, o->v[i], PKT_F_UINT,
-			    name->kind == AST_STR ? (const char *)name->str :
-						    "option",
-			    32))
+		if (!o->v[i] || !tmpl_coerce(a, d, o->v[i], PKT_F_UINT,
+					     name->kind == AST_STR ?
+						     (const char *)name->str :
+						     "option",
+					     32))
 			return false;
 	}
 	o->n = val->n;
@@ -476,8 +476,8 @@ static bool arg_compile(struct arena *a, struct diag *d,
 	    strcmp(name, "ip6.nh") == 0)
 		*type_given = true;
 	t->value = expr_compile(a, d, arg->value);
-	return t->value &&
-	       tmpl_coerce(a, d, t->value, t->field->type, name, t->field->bits);
+	return t->value && tmpl_coerce(a, d, t->value, t->field->type, name,
+				       t->field->bits);
 }
 
 struct tmpl *tmpl_compile(struct arena *a, struct diag *d,
@@ -774,8 +774,8 @@ int tmpl_build(const struct tmpl *t, const struct expr_env *env, uint8_t *buf,
 	    ((t->has[TL_IP] && !(env->req->has & PKT_L_IP)) ||
 	     (t->has[TL_IP6] && !(env->req->has & PKT_L_IP6)))) {
 		/* A reply in the other family has no address to mirror. */
-		*why = t->has[TL_IP] ? "IPv4 reply template, request not IPv4"
-				     : "IPv6 reply template, request not IPv6";
+		*why = t->has[TL_IP] ? "IPv4 reply template, request not IPv4" :
+				       "IPv6 reply template, request not IPv6";
 		return -1;
 	}
 	defaults(t, &o);
@@ -890,7 +890,8 @@ int tmpl_build(const struct tmpl *t, const struct expr_env *env, uint8_t *buf,
 	    (!t->ip_src_given && (o.has & PKT_L_IP) &&
 	     ((o.ip.src[0] & 0xf0) == 0xe0 ||
 	      !memcmp(o.ip.src, "\xff\xff\xff\xff", 4))) ||
-	    (!t->ip6_src_given && (o.has & PKT_L_IP6) && o.ip6.src[0] == 0xff)) {
+	    (!t->ip6_src_given && (o.has & PKT_L_IP6) &&
+	     o.ip6.src[0] == 0xff)) {
 		*why = "a source would be a multicast or broadcast address "
 		       "(give it in the template)";
 		return -1;

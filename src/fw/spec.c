@@ -167,8 +167,10 @@ static void print_rule(FILE *out, const struct fw_rule *r)
 		break;
 	case FW_OUT_RST4:
 	case FW_OUT_RST6:
-		fputs(r->match == FW_OUT_RST4 ? "ip saddr " : "ip6 saddr ", out);
-		addr(out, r->match == FW_OUT_RST4 ? AF_INET : AF_INET6, r->addr);
+		fputs(r->match == FW_OUT_RST4 ? "ip saddr " : "ip6 saddr ",
+		      out);
+		addr(out, r->match == FW_OUT_RST4 ? AF_INET : AF_INET6,
+		     r->addr);
 		fputs(" tcp flags & rst == rst", out);
 		break;
 	case FW_OUT_UNREACH4:

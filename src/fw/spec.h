@@ -20,12 +20,12 @@ struct ruleset;
 #define FW_INGRESS_PRIORITY (-500)
 
 enum fw_match {
-	FW_IP4_DADDR,  /* ip daddr A drop */
-	FW_IP6_DADDR,  /* ip6 daddr A drop */
-	FW_ARP_DADDR,  /* arp operation request arp daddr ip A drop */
-	FW_L4_DPORT,   /* <proto> dport P drop (tcp or udp) */
-	FW_L4_PROTO,   /* meta l4proto P drop */
-	FW_OUT_RST4,   /* ip saddr A tcp flags & rst == rst drop */
+	FW_IP4_DADDR, /* ip daddr A drop */
+	FW_IP6_DADDR, /* ip6 daddr A drop */
+	FW_ARP_DADDR, /* arp operation request arp daddr ip A drop */
+	FW_L4_DPORT, /* <proto> dport P drop (tcp or udp) */
+	FW_L4_PROTO, /* meta l4proto P drop */
+	FW_OUT_RST4, /* ip saddr A tcp flags & rst == rst drop */
 	FW_OUT_RST6,
 	FW_OUT_UNREACH4, /* ip saddr A icmp type 3 code 3 drop */
 	FW_OUT_UNREACH6, /* ip6 saddr A icmpv6 type 1 code 4 drop */
@@ -37,7 +37,8 @@ struct fw_rule {
 	uint8_t proto; /* FW_L4_*: 1, 6, 17, 58 */
 	uint8_t family; /* FW_L4_*: 4 or 6 only ("meta protocol"), 0 both */
 	uint16_t port;
-	const char *comment; /* the rule or host it comes from; static or rs's */
+	const char
+		*comment; /* the rule or host it comes from; static or rs's */
 };
 
 struct fw_spec {

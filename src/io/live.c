@@ -29,8 +29,8 @@ struct io_live {
 	struct io_live_stats st;
 };
 
-int io_live_open(struct io_live **out, const struct io_live_opts *o,
-		 char *err, size_t errlen)
+int io_live_open(struct io_live **out, const struct io_live_opts *o, char *err,
+		 size_t errlen)
 {
 	char ebuf[PCAP_ERRBUF_SIZE] = "";
 	struct io_live *l;
@@ -46,7 +46,8 @@ int io_live_open(struct io_live **out, const struct io_live_opts *o,
 	l->ifindex = if_nametoindex(o->iface);
 	if (!l->ifindex) {
 		rc = -errno;
-		snprintf(err, errlen, "no interface %s (see ip link)", o->iface);
+		snprintf(err, errlen, "no interface %s (see ip link)",
+			 o->iface);
 		goto fail;
 	}
 	l->pc = pcap_create(o->iface, ebuf);
@@ -63,9 +64,9 @@ int io_live_open(struct io_live **out, const struct io_live_opts *o,
 	rc = pcap_activate(l->pc);
 	if (rc < 0) {
 		snprintf(err, errlen, "%s%s", pcap_geterr(l->pc),
-			 rc == PCAP_ERROR_PERM_DENIED
-				 ? " (run as root or with CAP_NET_RAW)"
-				 : "");
+			 rc == PCAP_ERROR_PERM_DENIED ?
+				 " (run as root or with CAP_NET_RAW)" :
+				 "");
 		rc = rc == PCAP_ERROR_PERM_DENIED ? -EPERM : -EIO;
 		goto fail;
 	}
@@ -172,7 +173,8 @@ void io_live_send(struct io_live *l, const struct iovec *frames, unsigned n)
 		memset(m, 0, k * sizeof(m[0]));
 		for (i = 0; i < k; i++) {
 			/* sendmmsg does not write through msg_iov. */
-			m[i].msg_hdr.msg_iov = (struct iovec *)(uintptr_t)&frames[done + i];
+			m[i].msg_hdr.msg_iov =
+				(struct iovec *)(uintptr_t)&frames[done + i];
 			m[i].msg_hdr.msg_iovlen = 1;
 		}
 		rc = sendmmsg(l->tx, m, k, 0);

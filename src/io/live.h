@@ -18,8 +18,8 @@ struct io_live;
 struct io_live_opts {
 	const char *iface;
 	const char *filter; /* tcpdump syntax; "" for every frame */
-	int snaplen;	    /* 0: 65535 */
-	int buffer_size;    /* bytes of kernel ring; 0: libpcap's default */
+	int snaplen; /* 0: 65535 */
+	int buffer_size; /* bytes of kernel ring; 0: libpcap's default */
 };
 
 struct io_live_stats {
@@ -33,8 +33,8 @@ struct io_live_stats {
  * one-line reason in err (no such interface, not permitted, bad filter).
  * Needs CAP_NET_RAW; nothing here needs it afterwards.
  */
-int io_live_open(struct io_live **out, const struct io_live_opts *o,
-		 char *err, size_t errlen);
+int io_live_open(struct io_live **out, const struct io_live_opts *o, char *err,
+		 size_t errlen);
 
 /*
  * Replaces the kernel filter (a reload); 0, or -EINVAL with libpcap's

@@ -260,8 +260,8 @@ void lex_word(struct lex *lx, struct lex_token *t)
 	start(lx, t);
 	t->kind = TOK_WORD;
 	/* '-' too, so that a MAC written 02-00-... stays one (bad) word. */
-	while ((c = peek(lx, 0)) >= 0 &&
-	       (lex_hexval(c) >= 0 || c == ':' || c == '.' || c == '/' || c == '-'))
+	while ((c = peek(lx, 0)) >= 0 && (lex_hexval(c) >= 0 || c == ':' ||
+					  c == '.' || c == '/' || c == '-'))
 		advance(lx);
 	t->len = (size_t)(lx->src + lx->off - t->text);
 	c = peek(lx, 0);

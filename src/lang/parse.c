@@ -417,7 +417,6 @@ static bool string_value(struct parser *p, const struct lex_token *t,
 	return true;
 }
 
-
 /* Decodes hex "de ad be ef" (a consumed token) into arena bytes; errors
  * as string_value(). */
 static bool hex_value(struct parser *p, const struct lex_token *t,

@@ -46,11 +46,20 @@ int engine_init(struct engine *e, const struct ruleset *rs, uint64_t seed)
 	e->seed = seed;
 	e->rng = seed;
 	e->ipid = (uint32_t)expr_random(&e->rng) & 0xffff;
+	e->host_ipid =
+		calloc(rs->n_hosts ? rs->n_hosts : 1, sizeof(*e->host_ipid));
+	/*
+	 * Every host's counter starts from the seeded value; the random
+	 * stream that templates draw from is left as it was.
+	 */
+	if (e->host_ipid)
+		for (size_t i = 0; i < rs->n_hosts; i++)
+			e->host_ipid[i] = (uint16_t)e->ipid;
 	e->buckets = calloc(n, sizeof(*e->buckets));
 	e->src_buckets = calloc(RL_SOURCES, sizeof(*e->src_buckets));
 	e->matched = calloc(n, sizeof(*e->matched));
 	e->n_buckets = n;
-	if (!e->buckets || !e->src_buckets || !e->matched) {
+	if (!e->buckets || !e->src_buckets || !e->matched || !e->host_ipid) {
 		engine_cleanup(e);
 		return -ENOMEM;
 	}
@@ -62,6 +71,8 @@ void engine_cleanup(struct engine *e)
 	free(e->buckets);
 	free(e->src_buckets);
 	free(e->matched);
+	free(e->host_ipid);
+	e->host_ipid = NULL;
 	e->buckets = e->src_buckets = NULL;
 	e->matched = NULL;
 }

@@ -165,7 +165,8 @@ struct engine {
 	const struct ruleset *rs;
 	uint64_t seed; /* --seed, else the file's: ISNs are keyed with it */
 	uint64_t rng;
-	uint32_t ipid; /* IPID_INCREMENT personalities */
+	uint32_t ipid;
+	uint16_t *host_ipid; /* per host: counting IP IDs */
 	struct rl_bucket *buckets; /* one per rule */
 	size_t n_buckets;
 	struct rl_bucket *src_buckets; /* per-source, hashed */

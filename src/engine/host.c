@@ -305,13 +305,17 @@ bool host_match(const struct crule *r, const struct pkt *q)
  * The IP ID: Linux and FreeBSD send 0 with DF set (no fragment can need
  * it) and count otherwise; Windows counts always.
  */
-static uint16_t ip_id(struct engine *e, const struct personality *pe, bool df)
+static uint16_t ip_id(struct engine *e, const struct chost *h, bool df)
 {
+	const struct personality *pe = h->pers;
+	size_t i = (size_t)(h - e->rs->hosts);
+
 	if (pe->ipid == IPID_ZERO && df)
 		return 0;
-	if (pe->ipid == IPID_RANDOM)
+	if (pe->ipid == IPID_RANDOM || i >= e->rs->n_hosts)
 		return (uint16_t)expr_random(&e->rng);
-	return (uint16_t)e->ipid++;
+	/* Each host counts on its own, as separate machines would. */
+	return (uint16_t)e->host_ipid[i]++;
 }
 
 /* Ethernet, VLAN tags and the IP header of a reply from r's host to q. */
@@ -390,7 +394,7 @@ static int emit(struct engine *e, const struct crule *r, struct pkt *o,
 	o->ip.proto = l4;
 	o->ip6.nh = l4;
 	if (o->has & PKT_L_IP)
-		o->ip.id = ip_id(e, r->host->pers, o->ip.flags & PKT_IP_DF);
+		o->ip.id = ip_id(e, r->host, o->ip.flags & PKT_IP_DF);
 	n = pkt_build(o, e->out[res->n], ENGINE_FRAME_MAX);
 
 	if (n < 0) {

@@ -202,8 +202,12 @@ static void check_ip4_header(const struct pkt *p, struct csum_check *c)
 		c->why = "no frame";
 		return;
 	}
+	if (hlen < 20) {
+		c->why = "header length < 20";
+		return;
+	}
 	h = frame_span(p, p->l3_off, hlen);
-	if (!h || hlen < 20) {
+	if (!h) {
 		c->why = "truncated";
 		return;
 	}

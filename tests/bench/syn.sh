@@ -10,14 +10,21 @@
 #
 #   bash tests/bench/syn.sh [RIPOSTE]      (from the top of the tree)
 #
-# Environment: RATES (offered SYN/s, stepped; default 50000 100000 200000
-# 400000 800000), SCAPY_RATES (default 1000 2000 4000: Scapy answers about
-# 2,000/s, so higher rates only fill its socket), DUR (seconds per step,
-# default 3), CPU_GEN (the generator's CPU, default 0), CPU_RSP (the
+# Environment: RATES (offered SYN/s, stepped; default 10000 50000 100000
+# 200000 400000 800000), SCAPY_RATES (default 1000 2000 4000: Scapy answers a
+# few thousand per second at most, so higher rates only fill its socket),
+# DUR (seconds per step, default 2), REPEAT (tries per step, the one with
+# the most answers is shown; default 2: other work on the machine can
+# spoil a try), CPU_GEN (the generator's CPU, default 0), CPU_RSP (the
 # responder's CPU, default 1), RX_CPU (receive in a thread of its own on
-# that CPU; default: the generator's thread receives too, which is all
-# a 2-CPU machine allows), MODES (default "kernel riposte scapy"),
-# BENCH_DIR (work files; default build/bench).
+# that CPU; default: the generator's thread receives too, which is all a
+# 2-CPU machine allows), MODES (default "kernel riposte riposte+ scapy";
+# also "cmd"), TUNED (riposte+'s extra options, default "--snaplen 1518
+# --buffer-size 33554432"), CMD (the "cmd" mode's responder: any command
+# that answers on rsp0 in the responder namespace; it gets the same
+# netdev ingress drop as Scapy), PERF_RATE (record `perf record -e
+# cpu-clock -C CPU_RSP` during each non-kernel step at that rate and
+# print the top symbols), BENCH_DIR (work files; default build/bench).
 #
 # The lab: two network namespaces with unique names, joined by a veth pair
 # (gen0 02:00:00:5b:00:01 198.51.100.1 -- rsp0 02:00:00:5b:00:02
@@ -39,7 +46,9 @@
 #                neighbour entries for the sources, so no ARP;
 #       riposte  `riposte run -i rsp0` with the rule file
 #                `host 198.51.100.10 { tcp 80 open }`, firewall on (its own
-#                nftables table keeps the kernel quiet);
+#                nftables table keeps the kernel quiet), default options;
+#       riposte+ the same with TUNED: a capture ring of thousands of
+#                slots instead of libpcap's ~32 (see the note below);
 #       scapy    tests/bench/scapy_responder.py (one conf.L2socket opened
 #                once, recv/send on it), with a netdev ingress rule playing
 #                riposte's firewall.
@@ -55,16 +64,27 @@
 # ratio to the kernel's listener at the same offered rate, latency p50 and
 # p99 (SYN handed to the responder's backlog -> SYN-ACK handed to the
 # generator's backlog), and, during the step: the responder CPU's busy
-# and softirq share (/proc/stat), interrupts per CPU (/proc/interrupts,
-# with RES and CAL apart), NET_RX softirqs per CPU (/proc/softirqs) and
-# backlog drops (/proc/net/softnet_stat).  Then the figures against the
-# issue's goals: riposte >= 1.5x the kernel's peak, >= 200x Scapy's, p50
-# within 20 us of the kernel's.
+# share split into user/system/softirq/steal (/proc/stat), the responder
+# process's own user and system time and how often it slept
+# (/proc/PID/stat, /proc/PID/status), interrupts per CPU
+# (/proc/interrupts, with RES and CAL apart), NET_RX softirqs per CPU
+# (/proc/softirqs), backlog drops (/proc/net/softnet_stat) and the
+# responder's own drops.  Then the figures against the issue's goals:
+# riposte >= 1.5x the kernel's peak, >= 200x Scapy's, p50 within 20 us of
+# the kernel's.  The machine's other load is sampled before and after: on
+# a shared machine, a step where "us" on the responder CPU is well above
+# the responder's own "Pu" had company.
+#
+# Note on riposte's capture ring: with the default snaplen (65535) on an
+# interface with offloads (veth has them), libpcap 1.10 sizes each
+# TPACKET_V2 slot for a 64 KiB GSO frame, so its default 2 MB buffer
+# holds about 32 slots, and a burst of 32 SYNs while riposte is not
+# running drops the rest.  riposte+ is the same engine with ~16,000 slots.
 set -u
 
 cd "$(dirname "$0")/../.."
 RIPOSTE=$(readlink -f "${1:-./riposte}")
-RATES=${RATES:-"50000 100000 200000 400000 800000"}
+RATES=${RATES:-"10000 50000 100000 200000 400000 800000"}
 SCAPY_RATES=${SCAPY_RATES:-"1000 2000 4000"}
 DUR=${DUR:-2}
 REPEAT=${REPEAT:-2}

@@ -501,9 +501,10 @@ def truncated_frames():
 
 
 def pending_frames():
-    """Malformed frames whose riposte output is known to be wrong (see
-    TESTLIST): ihl 4 gets an "unverified: truncated" IP checksum though
-    nothing was cut."""
+    """IP header length 4 (TESTLIST: pending, pending-v).  Known wrong in
+    `show -v` only (pending-v): ip.chksum says "[unverified: truncated]"
+    though the frame holds the whole datagram; the reason must name the
+    bad header length."""
     syn, data, dgram, ping, arp, v6, ns = base_frames()
     return [
         ("ip-ihl-too-small", ip4_fix(poke(ping, 14, b"\x44"))),
@@ -991,12 +992,12 @@ def host_options_sack_frames():
 
 
 def host_options_ts_frames():
-    """Known wrong (TESTLIST: host-options-ts): timestamps without
-    SACK-permitted to FreeBSD.  tcp_addoptions() puts NOPs before the
+    """Timestamps without SACK-permitted to FreeBSD (TESTLIST:
+    host-options-ts, once a bug).  tcp_addoptions() puts NOPs before the
     timestamp until the option length is 2 mod 4, so that its values are
     aligned, and needs no padding after it: mss,nop,nop,TS and
-    mss,nop,ws,nop,nop,TS; riposte sends mss,TS,eol and
-    mss,nop,ws,TS,eol."""
+    mss,nop,ws,nop,nop,TS (riposte sent mss,TS,eol and
+    mss,nop,ws,TS,eol)."""
     return [("hopt-ts-83-%s" % name, syn("198.51.100.83", 80,
                                          sport=40120 + i,
                                          options=TS_NO_SACK[name]))
@@ -1132,13 +1133,13 @@ def raw_len_frames():
 
 
 def raw_len_cut_frames():
-    """Known wrong (TESTLIST: raw-len-cut): a frame whose dissection
-    stopped before its payload does not say it has none: a segment whose
-    100 bytes of data the capture cut off (caplen 54), a datagram whose
-    UDP length (4) is malformed but which carries 10 bytes.  Its raw.len
-    and raw.load are unknown, and a rule that reads them answers nothing
-    (as anything.rules says); riposte takes them as 0 and b"" and acks
-    seq + 0, echoes nothing."""
+    """A frame whose dissection stopped before its payload does not say
+    it has none (TESTLIST: raw-len-cut, once a bug): a segment whose 100
+    bytes of data the capture cut off (caplen 54), a datagram whose UDP
+    length (4) is malformed but which carries 10 bytes.  Its raw.len and
+    raw.load are unknown, and a rule that reads them answers nothing (as
+    anything.rules says); riposte took them as 0 and b"" and acked
+    seq + 0, echoed nothing."""
     h = "198.51.100.91"
     data = raw(seg(h, 7901, "PA", seq=100, ack=200, load=b"d" * 100))
     bad = poke(raw(dgram(h, 7902, load=b"0123456789", sport=40202)), 38,
@@ -1299,9 +1300,9 @@ def mirror_multicast_frames():
 
 
 def mirror_partial_frames():
-    """Known wrong (TESTLIST: mirror-multicast-partial): a template that
-    gives one source (Ethernet or IP) still mirrors the other from a
-    group address.  Ether(src=...) / IPv6() answers a solicitation from
+    """A template that gives one source (Ethernet or IP) must not mirror
+    the other from a group address (TESTLIST: mirror-multicast-partial,
+    once a bug).  Ether(src=...) / IPv6() would answer a solicitation from
     ff02::1:ff00:62; Ether() / IPv6(src=...) from 33:33:ff:00:00:63,
     with that group address in the target link-layer option (a neighbour
     cache poisoned with a multicast MAC); Ether(src=...) / IP() answers a
@@ -1341,10 +1342,11 @@ def ecn_frames():
 
 
 def ecn_ect_frames():
-    """Known wrong (TESTLIST: host-ecn-ect): an ECN-setup SYN whose IP
-    header is ECT-marked (RFC 3168 6.1.1 says a SYN must not be) gets no
-    ECE from Linux: tcp_ecn_create_request() takes ECN only from a
-    not-ECT SYN or one with a reserved bit set; riposte answers ECE."""
+    """An ECN-setup SYN whose IP header is ECT-marked (RFC 3168 6.1.1
+    says a SYN must not be) gets no ECE from Linux (TESTLIST:
+    host-ecn-ect, once a bug): tcp_ecn_create_request() takes ECN only
+    from a not-ECT SYN or one with a reserved bit set; riposte answered
+    ECE."""
     return [
         ("ecn-ect0-81", tcpflags(syn("198.51.100.81", 80, sport=40310,
                                      tos=0x02), ECN)),
@@ -1371,23 +1373,21 @@ def ping_df_frames():
 
 
 def freebsd_ping_df_frames():
-    """Known wrong (TESTLIST: freebsd-ping-df): FreeBSD's icmp_reflect()
+    """TESTLIST: freebsd-ping-df, once a bug.  FreeBSD's icmp_reflect()
     turns the echo request around in place, keeping its DF bit, and
     ip_fillid() gives an atomic datagram ID 0 (net.inet.ip.rfc6864=1): an
     echo request with DF gets an echo reply with DF and ID 0 (nmap's IE
-    test: DFI=S); riposte sends it without DF, with a counted ID."""
+    test: DFI=S); riposte sent it without DF, with a counted ID."""
     return [("pingdf-83", Ether(dst=MAC_S, src=MAC_C) /
              IP(src=IP_C, dst="198.51.100.83", flags="DF") /
              ICMP(id=0x77, seq=5) / Raw(b"df"))]
 
 
 def windows_ipid_frames():
-    """Known wrong (TESTLIST: windows-ipid): Windows counts one IP ID per
-    datagram it sends.  riposte draws two for an echo reply (reply_ip()
-    and the echo code each take one), and one for a segment it leaves
-    unanswered (answer_tcp() calls reply_ip() before it knows), so
-    SYN-ACK, echo reply, (a FIN: nothing), SYN-ACK carry n, n+2, n+4, not
-    n, n+1, n+2."""
+    """Windows counts one IP ID per datagram it sends (TESTLIST:
+    windows-ipid, once a bug): SYN-ACK, echo reply, (a FIN: nothing),
+    SYN-ACK carry n, n+1, n+2.  riposte drew two for an echo reply and
+    one for a segment it left unanswered: n, n+2, n+4."""
     return [("wipid-syn-1", syn("198.51.100.82", 80, sport=40510)),
             ("wipid-ping", ping4("198.51.100.82", id=0x78, seq=1)),
             ("wipid-fin", seg("198.51.100.82", 80, "F", sport=40512,
@@ -1451,11 +1451,11 @@ def stray_ack_frames():
 
 
 def stray_synack_frames():
-    """Known wrong (TESTLIST: stray-synack): a SYN-ACK to a listening
+    """TESTLIST: stray-synack, once a bug.  A SYN-ACK to a listening
     port cannot be for a handshake of ours (we send no SYN): a listener
     answers it like any ACK, with an RST whose seq is SEG.ACK (RFC 9293
     3.10.7.2; Linux tcp_rcv_state_process() in LISTEN returns 1 for an
-    ACK, and the segment is reset), as a closed port does; riposte leaves
+    ACK, and the segment is reset), as a closed port does; riposte left
     it unanswered."""
     return [("stray-synack", seg("198.51.100.85", 80, "SA", sport=40420,
                                  seq=5000, ack=0x12345678))]

@@ -1169,6 +1169,44 @@ def check_unknown_payload(frames):
     return check
 
 
+def check_replies(counts, extra=None):
+    """The frames of a case and how many replies each must get (frame
+    number -> count; None: every frame one); the replies themselves are
+    check_host's and check_common's, so that this keeps their checks
+    from passing on replies that were never sent.  extra, if given, is
+    a further check of the case."""
+    def check(rep, case, pairs):
+        f = per_frame(pairs)
+        want = counts or {n: 1 for n in f}
+        ok = rep.check(set(want) <= set(f), case["name"],
+                       "frames %s missing from the output" %
+                       sorted(set(want) - set(f)))
+        for n, c in sorted(want.items()):
+            got = len(f[n][2]) if n in f else None
+            ok &= rep.check(got == c, "%s frame %d" % (case["name"], n),
+                            "%s replies, %d expected" % (got, c))
+        return ok & (extra(rep, case, pairs) if extra else True)
+    return check
+
+
+def check_ipid_run(rep, case, pairs):
+    """Windows: one IP ID per datagram sent, so the IDs of the case's
+    replies (one host) are n, n+1, n+2, ... with no gap where a frame
+    went unanswered."""
+    ids = [Ether(r)[IP].id for _, _, reps in pairs for r in reps]
+    return rep.check(len(ids) > 1 and all(
+        b == (a + 1) & 0xffff for a, b in zip(ids, ids[1:])),
+        case["name"], "IP IDs %s are not consecutive" % ids)
+
+
+def check_no_ece(rep, case, pairs):
+    """Linux: no ECE to an ECN-setup SYN that is ECT-marked itself."""
+    ece = [fr["n"] for fr, _, reps in pairs for r in reps
+           if Ether(r)[TCP].flags.E]
+    return rep.check(not ece, case["name"], "ECE in the SYN-ACKs to "
+                     "frames %s" % ece)
+
+
 def check_ecn(rep, case, pairs):
     """Every ECN probe answered; ECE where the personality says so (the
     flags themselves are check_host's)."""
@@ -1242,6 +1280,17 @@ CASE_CHECKS = {
     # malformed.pcap: UDP length 4, and past the datagram's end.
     "anything-malformed": check_unknown_payload((16, 17)),
     "raw-len-cut": check_unknown_payload((1, 2)),
+    # Bugs once, each case pinned to the replies it must (not) send.
+    "personalities": check_replies(None),
+    "host-options-ts": check_replies({1: 1, 2: 1}),
+    "host-ecn-ect": check_replies(None, check_no_ece),
+    "freebsd-ping-df": check_replies({1: 1}),
+    "windows-ipid": check_replies({1: 1, 2: 1, 3: 0, 4: 1},
+                                  check_ipid_run),
+    "stray-synack": check_replies({1: 1}),
+    "mirror-multicast-partial": check_replies({1: 0, 2: 0, 3: 0}),
+    # tcp-options.pcap frame 13: an ECT-marked ECN-setup SYN (no ECE from Linux).
+    "everything-tcp-options": check_replies({13: 1}, check_no_ece),
 }
 
 

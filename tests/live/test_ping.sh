@@ -31,9 +31,16 @@ lab_tcpdump "$LAB_DIR/ping.txt" -e icmp or icmp6 or arp
 for a in "$V4" "$V6"; do
 	if [ "$a" = "$V6" ]; then fam=-6; else fam=-4; fi
 	out=$(lab_c ping "$fam" -n -c 3 -i 0.2 -W 2 "$a" 2>&1)
-	echo "$out" | grep -q '3 packets transmitted, 3 received' ||
+	# Every request must be answered by riposte (its narration says so);
+	# the client must get them, but a loaded machine may lose one on the
+	# veth backlog, which is not riposte's doing.
+	echo "$out" | grep -Eq '3 packets transmitted, [23] received' ||
 		lab_fail "ping $fam $a: $out"
-	lab_ok "ping $fam $a: $(echo "$out" | grep 'packets transmitted')"
+	if [ "$fam" = -6 ]; then want="> IP6 $a > .*echo reply"; else
+		want="> IP $a > .*echo reply"; fi
+	n=$(grep -c "$want" "$RIPOSTE_ERR")
+	[ "$n" -ge 3 ] || lab_fail "riposte sent $n echo replies from $a, want 3"
+	lab_ok "ping $fam $a: $(echo "$out" | grep 'packets transmitted'); riposte sent $n replies"
 	neigh=$(lab_c ip neigh show "$a" dev "$LAB_CIF")
 	echo "$neigh" | grep -q "lladdr $MAC" ||
 		lab_fail "client neighbour entry for $a: '$neigh', want lladdr $MAC"

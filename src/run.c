@@ -71,7 +71,7 @@ void run_usage(FILE *out)
 	      "  --no-firewall     install no nftables table\n"
 	      "  --seed N          seed every random choice\n"
 	      "  --snaplen N       bytes captured per frame (65535)\n"
-	      "  --buffer-size N   kernel capture buffer, bytes\n"
+	      "  --buffer-size N   kernel capture buffer, bytes (32 MiB)\n"
 	      "  -v                narrate every frame in and out on stderr\n"
 	      "  -h, --help        print this help\n"
 	      "\n"

@@ -59,8 +59,14 @@ int io_live_open(struct io_live **out, const struct io_live_opts *o, char *err,
 	pcap_set_snaplen(l->pc, o->snaplen > 0 ? o->snaplen : 65535);
 	pcap_set_immediate_mode(l->pc, 1);
 	pcap_set_promisc(l->pc, 1); /* virtual hosts have MACs of their own */
-	if (o->buffer_size > 0)
-		pcap_set_buffer_size(l->pc, o->buffer_size);
+	/*
+	 * libpcap sizes ring slots for the snap length: its 4 MiB default
+	 * holds ~32 full-size slots on an offloading interface, and a short
+	 * stall then drops SYNs (measured: tests/bench/syn.sh).  32 MiB is
+	 * ~500 slots.
+	 */
+	pcap_set_buffer_size(l->pc,
+			     o->buffer_size > 0 ? o->buffer_size : 32 << 20);
 	rc = pcap_activate(l->pc);
 	if (rc < 0) {
 		snprintf(err, errlen, "%s%s", pcap_geterr(l->pc),

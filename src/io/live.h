@@ -19,7 +19,7 @@ struct io_live_opts {
 	const char *iface;
 	const char *filter; /* tcpdump syntax; "" for every frame */
 	int snaplen; /* 0: 65535 */
-	int buffer_size; /* bytes of kernel ring; 0: libpcap's default */
+	int buffer_size; /* bytes of kernel ring; 0: 32 MiB */
 };
 
 struct io_live_stats {

@@ -82,7 +82,7 @@
 # running drops the rest.  riposte+ is the same engine with ~16,000 slots.
 set -u
 
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit 1
 RIPOSTE=$(readlink -f "${1:-./riposte}")
 RATES=${RATES:-"10000 50000 100000 200000 400000 800000"}
 SCAPY_RATES=${SCAPY_RATES:-"1000 2000 4000"}
@@ -376,10 +376,10 @@ perf_stop() {
 }
 
 run_step() {
-	local mode=$1 rate=$2 line d rxopt= r0 r1 rd=- try best=-1 row= a
+	local mode=$1 rate=$2 line d rxopt="" r0 r1 rd=- best=-1 row="" a
 
 	[ -n "$RX_CPU" ] && rxopt="-R $RX_CPU"
-	for try in $(seq "$REPEAT"); do
+	for _ in $(seq "$REPEAT"); do
 		r0=$(rsp_drops "$mode")
 		snap "$DIR/a.snap"
 		perf_start "$mode" "$rate"

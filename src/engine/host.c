@@ -257,22 +257,11 @@ static bool csum_ok(const struct pkt *q)
 	return field == partial;
 }
 
-bool host_match(const struct crule *r, const struct pkt *q)
+/* Does r's address, protocol and port (or ARP/ND target) fit q? */
+static bool host_claims(const struct crule *r, const struct pkt *q)
 {
 	const struct chost *h = r->host;
 
-	if (q->verdict != PKT_OK)
-		return false;
-	/*
-	 * No reassembly: a host neither answers a fragment as if it were
-	 * the datagram, nor anything it cannot check.  An IPv6 atomic
-	 * fragment (offset 0, no more) is a whole datagram.
-	 */
-	if (q->fragment &&
-	    ((q->has & PKT_L_IP) || q->ip6.frag.offset || q->ip6.frag.m))
-		return false;
-	if (r->kind != CRULE_ARP && !csum_ok(q))
-		return false;
 	switch (r->kind) {
 	case CRULE_ARP:
 		return (q->has & PKT_L_ARP) && pkt_arp_is_eth_ip4(&q->arp) &&
@@ -299,6 +288,25 @@ bool host_match(const struct crule *r, const struct pkt *q)
 		break;
 	}
 	return false;
+}
+
+bool host_match(const struct crule *r, const struct pkt *q)
+{
+	if (q->verdict != PKT_OK)
+		return false;
+	/*
+	 * No reassembly: a host neither answers a fragment as if it were
+	 * the datagram, nor anything it cannot check.  An IPv6 atomic
+	 * fragment (offset 0, no more) is a whole datagram.
+	 */
+	if (q->fragment &&
+	    ((q->has & PKT_L_IP) || q->ip6.frag.offset || q->ip6.frag.m))
+		return false;
+	/*
+	 * The cheap tests first: the checksum is summed only for the rule
+	 * that claims the frame, not for every candidate of its host.
+	 */
+	return host_claims(r, q) && (r->kind == CRULE_ARP || csum_ok(q));
 }
 
 /*

@@ -766,7 +766,6 @@ int tmpl_build(const struct tmpl *t, const struct expr_env *env, uint8_t *buf,
 	struct expr_val v;
 	size_t i, j;
 	int n;
-	bool nd_lladdr_given;
 
 	memset(&o, 0, sizeof(o));
 	s.n_nd = 0;
@@ -797,16 +796,13 @@ int tmpl_build(const struct tmpl *t, const struct expr_env *env, uint8_t *buf,
 			no->data.p = s.nd[s.n_nd];
 			no->data.len = 6;
 			memcpy(s.nd[s.n_nd], o.eth.src, 6);
-			nd_lladdr_given = false;
 			for (j = 0; j < l->n_args; j++) {
 				*why = expr_eval(l->args[j].value, env, &v);
 				if (*why)
 					return -1;
 				if (v.len == 6)
 					memcpy(s.nd[s.n_nd], v.b, 6);
-				nd_lladdr_given = true;
 			}
-			(void)nd_lladdr_given;
 			s.n_nd++;
 			continue;
 		}

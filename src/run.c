@@ -39,21 +39,17 @@
 
 struct run {
 	struct run_conf conf;
-	const char *rules_path;
 	struct ruleset *rs;
 	struct engine *eng;
 	struct io_live *live;
 	struct fw_nft *fw;
 	struct run_log log;
-	bool dropped_privs;
 	uint64_t seed;
 	/* The batch being built: replies copied out of the engine. */
 	unsigned n_out;
 	struct iovec out[RUN_BATCH * ENGINE_REPLIES_MAX];
 	uint8_t (*outbuf)[2048];
-	size_t outbuf_n;
 	struct engine_result res;
-	uint64_t too_big;
 };
 
 void run_usage(FILE *out)
@@ -149,7 +145,14 @@ static void on_frame(unsigned char *user, const struct pcap_pkthdr *h,
 		uint8_t *dst;
 
 		if (res->len[i] > sizeof(r->outbuf[0])) {
-			/* Jumbo replies go out alone, now, not batched. */
+			/*
+			 * Jumbo replies go out alone, now, not batched; what
+			 * is queued goes first, so the order is the engine's.
+			 */
+			if (r->n_out) {
+				io_live_send(r->live, r->out, r->n_out);
+				r->n_out = 0;
+			}
 			struct iovec one = { (void *)(uintptr_t)res->frame[i],
 					     res->len[i] };
 
@@ -213,56 +216,52 @@ static int install_fw(struct run *r, const struct ruleset *rs)
 static void on_reload(struct ev_loop *loop, ev_signal *w, int revents)
 {
 	struct run *r = w->data;
-	struct diag d;
-	struct ruleset *rs = NULL;
-	struct engine *e;
-	char err[256], *filter;
+	struct ruleset *rs;
+	struct engine *e = NULL;
+	char err[256], *filter = NULL;
+	uint64_t seed;
 	int k;
 
 	(void)loop;
 	(void)revents;
-	diag_init(&d, r->rules_path);
-	if (ruleset_load(r->rules_path, &d, &rs) < 0) {
-		diag_print(&d, stderr);
-		fprintf(stderr,
-			"riposte: reload of %s failed: the old rules "
-			"stay\n",
-			r->rules_path);
-		diag_cleanup(&d);
+	rs = cmd_load_rules("run", r->conf.rules);
+	if (!rs) {
+		fprintf(stderr, "riposte: reload of %s failed: the old rules "
+				"stay\n",
+			r->conf.rules);
 		return;
 	}
-	diag_cleanup(&d);
-	e = malloc(sizeof(*e));
-	if (!e || engine_init(e, rs, r->seed) < 0) {
-		free(e);
-		ruleset_free(rs);
+	/* A changed `set seed` takes effect; --seed still wins. */
+	seed = r->conf.has_seed ? r->conf.seed
+				: rs->has_seed ? rs->seed : r->seed;
+	e = calloc(1, sizeof(*e));
+	filter = ruleset_capture_filter(rs);
+	if (!e || !filter || engine_init(e, rs, seed) < 0) {
 		fputs("riposte: reload: out of memory, the old rules stay\n",
 		      stderr);
-		return;
+		goto fail;
 	}
-	filter = ruleset_capture_filter(rs);
-	if (!filter ||
-	    io_live_set_filter(r->live, filter, err, sizeof(err)) < 0) {
-		fprintf(stderr, "riposte: reload: %s, the old rules stay\n",
-			filter ? err : "out of memory");
-		free(filter);
-		engine_cleanup(e);
-		free(e);
-		ruleset_free(rs);
-		return;
-	}
-	free(filter);
-	if (r->dropped_privs && r->fw)
+	/*
+	 * The firewall first (one atomic batch), the capture filter last:
+	 * when the filter fails, the old table is put back, so the engine,
+	 * the filter and the firewall always describe the same rules.
+	 */
+	if (r->conf.user && r->fw)
 		fputs("riposte: reload: privileges are dropped, the firewall "
 		      "table stays as it was\n",
 		      stderr);
 	else if (install_fw(r, rs) < 0) {
-		engine_cleanup(e);
-		free(e);
-		ruleset_free(rs);
 		fputs("riposte: reload: the old rules stay\n", stderr);
-		return;
+		goto fail;
 	}
+	if (io_live_set_filter(r->live, filter, err, sizeof(err)) < 0) {
+		fprintf(stderr, "riposte: reload: %s, the old rules stay\n",
+			err);
+		if (!r->conf.user)
+			install_fw(r, r->rs);
+		goto fail;
+	}
+	free(filter);
 	/* Counters run on across reloads (per-rule ones start afresh). */
 	e->frames = r->eng->frames;
 	e->replies = r->eng->replies;
@@ -274,8 +273,16 @@ static void on_reload(struct ev_loop *loop, ev_signal *w, int revents)
 	ruleset_free(r->rs);
 	r->eng = e;
 	r->rs = rs;
-	fprintf(stderr, "riposte: reloaded %s: %zu rules\n", r->rules_path,
+	r->seed = seed;
+	fprintf(stderr, "riposte: reloaded %s: %zu rules\n", r->conf.rules,
 		rs->n_rules);
+	return;
+fail:
+	if (e)
+		engine_cleanup(e);
+	free(e);
+	free(filter);
+	ruleset_free(rs);
 }
 
 static void on_stop(struct ev_loop *loop, ev_signal *w, int revents)
@@ -446,9 +453,11 @@ int run_main(int argc, char *argv[])
 		r.conf.buffer_size = cli.buffer_size;
 	if (argc - optind == 1)
 		r.conf.rules = argv[optind];
-	else if (argc - optind > 1)
+	else if (argc - optind > 1) {
+		conf_cleanup(&r.conf);
 		return cmd_usage_error("run", run_usage, "%s",
 				       "one rule file, please");
+	}
 	if (!r.conf.interface || !r.conf.rules) {
 		conf_cleanup(&r.conf);
 		return cmd_usage_error("run", run_usage, "%s",
@@ -456,9 +465,8 @@ int run_main(int argc, char *argv[])
 					       "no interface (-i IFACE)" :
 					       "no rule file");
 	}
-	r.rules_path = r.conf.rules;
 
-	r.rs = cmd_load_rules("run", r.rules_path);
+	r.rs = cmd_load_rules("run", r.conf.rules);
 	if (!r.rs) {
 		conf_cleanup(&r.conf);
 		return 2;
@@ -473,7 +481,7 @@ int run_main(int argc, char *argv[])
 			 (uint64_t)getpid() << 40;
 		r.seed = expr_random(&r.seed);
 	}
-	r.eng = malloc(sizeof(*r.eng));
+	r.eng = calloc(1, sizeof(*r.eng));
 	r.outbuf = calloc(RUN_BATCH * ENGINE_REPLIES_MAX, sizeof(*r.outbuf));
 	filter = ruleset_capture_filter(r.rs);
 	if (!r.eng || !r.outbuf || !filter ||
@@ -520,11 +528,10 @@ int run_main(int argc, char *argv[])
 			status = 2;
 			goto out;
 		}
-		r.dropped_privs = true;
 	}
 	fprintf(stderr,
 		"riposte: answering on %s: %zu rules from %s, firewall %s%s%s\n",
-		r.conf.interface, r.rs->n_rules, r.rules_path,
+		r.conf.interface, r.rs->n_rules, r.conf.rules,
 		r.fw ? "table riposte installed" : "off",
 		r.conf.user ? ", running as " : "",
 		r.conf.user ? r.conf.user : "");

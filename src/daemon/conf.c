@@ -74,7 +74,10 @@ static void conf_line(char *s, unsigned line, struct run_conf *c,
 	} else {
 		while (*p && *p != ' ' && *p != '\t' && *p != '#')
 			p++;
-		if (*p)
+		/* A '#' right after the value starts the comment: keep it. */
+		if (*p == '#')
+			*p = 0;
+		else if (*p)
 			*p++ = 0;
 	}
 	while (*p == ' ' || *p == '\t')
@@ -146,8 +149,10 @@ int conf_load(const char *path, struct run_conf *c, struct diag *d)
 	unsigned line = 1;
 
 	if (!f) {
-		diag_error_file(d, "cannot read: %s", strerror(errno));
-		return -errno;
+		int e = errno; /* diag_error_file may change errno */
+
+		diag_error_file(d, "cannot read: %s", strerror(e));
+		return -e;
 	}
 	free(c->store);
 	c->store = malloc(CONF_MAX + 1);

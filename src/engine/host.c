@@ -247,10 +247,12 @@ static bool csum_ok(const struct pkt *q)
 		return true;
 	if ((q->has & PKT_L_UDP) && (q->has & PKT_L_IP) && field == 0)
 		return true; /* RFC 768: no checksum */
-	pseudo = (q->has & PKT_L_IP) ? pkt_csum_pseudo4(q->ip.src, q->ip.dst,
-							proto, (uint16_t)len) :
-				       pkt_csum_pseudo6(q->ip6.src, q->ip6.dst,
-							proto, (uint32_t)len);
+	pseudo =
+		(q->has & PKT_L_IP) ?
+			pkt_csum_pseudo4(q->ip.src, q->ip.dst, proto,
+					 (uint16_t)len) :
+			pkt_csum_pseudo6(q->ip6.src, pkt_ip6_final_dst(&q->ip6),
+					 proto, (uint32_t)len);
 	if (pkt_csum_fold(pkt_csum_add(pseudo, seg, len)) == 0)
 		return true;
 	partial = (uint16_t)~pkt_csum_fold(pseudo);

@@ -35,6 +35,7 @@ void arena_cleanup(struct arena *a)
 	}
 	a->head = NULL;
 	a->total = 0;
+	a->oom = false;
 }
 
 void *arena_alloc(struct arena *a, size_t size)

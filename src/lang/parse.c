@@ -30,6 +30,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -1821,12 +1822,21 @@ int lang_parse_file(struct arena *a, struct diag *d, const char *path,
 	char *buf = NULL, *grown;
 	ssize_t n;
 	int fd, rc;
+	struct stat st = { 0 };
 
 	memset(out, 0, sizeof(*out));
 	out->path = d->path;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* O_NONBLOCK: a FIFO named as the rules must not hang a reload. */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0) {
 		diag_error_file(d, "cannot read: %s", strerror(errno));
+		return -EINVAL;
+	}
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		diag_error_file(d, "cannot read: %s",
+				S_ISDIR(st.st_mode) ? strerror(EISDIR) :
+						      "not a regular file");
+		close(fd);
 		return -EINVAL;
 	}
 	for (;;) {

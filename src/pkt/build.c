@@ -127,30 +127,6 @@ static void icmp6_build(struct pkt_wr *w, const struct pkt *p)
 	}
 }
 
-/*
- * The destination the upper-layer checksum covers: with a routing header
- * that still has segments left, the final one (RFC 8200 section 8.1).
- */
-static const uint8_t *ip6_final_dst(const struct pkt_ip6 *ip6)
-{
-	unsigned i;
-
-	for (i = 0; i < ip6->n_ext && i < PKT_IP6_EXT_MAX; i++) {
-		const struct pkt_ip6ext *e = &ip6->ext[i];
-		size_t n;
-
-		if (e->type != PKT_PROTO_ROUTING || e->raw.len < 24 ||
-		    e->raw.p[3] == 0)
-			continue;
-		n = (e->raw.len - 8) / 16;
-		if (e->raw.p[2] == 0) /* type 0: the last address listed */
-			return e->raw.p + 8 + 16 * (n - 1);
-		if (e->raw.p[2] == 2 || e->raw.p[2] == 4)
-			return e->raw.p + 8;
-	}
-	return ip6->dst;
-}
-
 static uint16_t l4_csum(const struct pkt *p, const uint8_t *seg, size_t len,
 			uint8_t proto)
 {
@@ -160,8 +136,8 @@ static uint16_t l4_csum(const struct pkt *p, const uint8_t *seg, size_t len,
 		s = pkt_csum_pseudo4(p->ip.src, p->ip.dst, proto,
 				     (uint16_t)len);
 	else if (p->has & PKT_L_IP6)
-		s = pkt_csum_pseudo6(p->ip6.src, ip6_final_dst(&p->ip6), proto,
-				     (uint32_t)len);
+		s = pkt_csum_pseudo6(p->ip6.src, pkt_ip6_final_dst(&p->ip6),
+				     proto, (uint32_t)len);
 	else
 		s = 0;
 	return pkt_csum_fold(pkt_csum_add(s, seg, len));

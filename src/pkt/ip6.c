@@ -125,3 +125,24 @@ enum pkt_verdict pkt_ip6_parse(struct pkt_rd *r, struct pkt *p)
 	}
 	return PKT_OK;
 }
+
+const uint8_t *pkt_ip6_final_dst(const struct pkt_ip6 *ip6)
+{
+	unsigned i;
+
+	for (i = 0; i < ip6->n_ext && i < PKT_IP6_EXT_MAX; i++) {
+		const struct pkt_ip6ext *e = &ip6->ext[i];
+		size_t n;
+
+		if (e->type != PKT_PROTO_ROUTING || !e->raw.p ||
+		    e->raw.len < 24 || e->raw.p[3] == 0)
+			continue;
+		n = (e->raw.len - 8) / 16;
+		if (e->raw.p[2] == 0) /* type 0: the last address listed */
+			return e->raw.p + 8 + 16 * (n - 1);
+		/* Type 2 holds one address; segment routing lists the last first. */
+		if (e->raw.p[2] == 2 || e->raw.p[2] == 4)
+			return e->raw.p + 8;
+	}
+	return ip6->dst;
+}

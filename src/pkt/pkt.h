@@ -387,6 +387,12 @@ const char *pkt_ip4_options_check(const uint8_t *opt, size_t len);
 enum pkt_verdict pkt_ip6_parse_hdr(struct pkt_rd *r, struct pkt *p,
 				   struct pkt_ip6 *ip6, bool quoted);
 enum pkt_verdict pkt_ip6_parse(struct pkt_rd *r, struct pkt *p);
+/*
+ * The destination an upper-layer checksum covers (RFC 8200 8.1): with a
+ * routing header that has segments left (types 0, 2, 4), the final one;
+ * else ip6->dst.  Points into ip6 or its header bytes.
+ */
+const uint8_t *pkt_ip6_final_dst(const struct pkt_ip6 *ip6);
 
 enum pkt_verdict pkt_icmp_parse(struct pkt_rd *r, struct pkt *p);
 enum pkt_verdict pkt_icmp6_parse(struct pkt_rd *r, struct pkt *p);

@@ -216,31 +216,6 @@ static void check_ip4_header(const struct pkt *p, struct csum_check *c)
 	csum_result(c, s, p->ip.chksum, false);
 }
 
-/* The destination a transport checksum covers (RFC 8200 section 8.1). */
-static const uint8_t *ip6_final_dst(const struct pkt *p)
-{
-	const uint8_t *dst = p->ip6.dst;
-	unsigned i, n = p->ip6.n_ext;
-
-	if (n > PKT_IP6_EXT_MAX)
-		n = PKT_IP6_EXT_MAX;
-	for (i = 0; i < n; i++) {
-		const struct pkt_ip6ext *e = &p->ip6.ext[i];
-		size_t naddr;
-
-		if (e->type != PKT_PROTO_ROUTING || !e->raw.p ||
-		    e->raw.len < 24 || e->raw.p[3] == 0)
-			continue;
-		naddr = (e->raw.len - 8) / 16;
-		/* Segment routing (RFC 8754) lists the final segment first. */
-		if (e->raw.p[2] == 4)
-			dst = e->raw.p + 8;
-		else
-			dst = e->raw.p + 8 + (naddr - 1) * 16;
-	}
-	return dst;
-}
-
 /*
  * Verifies a transport checksum at byte csum_at of the segment; proto is
  * the protocol of the pseudo-header, 0 for ICMP (which has none).
@@ -285,8 +260,8 @@ static void check_l4(const struct pkt *p, uint8_t proto, size_t csum_at,
 		s = pkt_csum_pseudo4(p->ip.src, p->ip.dst, proto,
 				     (uint16_t)len);
 	else if (proto)
-		s = pkt_csum_pseudo6(p->ip6.src, ip6_final_dst(p), proto,
-				     (uint32_t)len);
+		s = pkt_csum_pseudo6(p->ip6.src, pkt_ip6_final_dst(&p->ip6),
+				     proto, (uint32_t)len);
 	s = pkt_csum_add(s, seg, csum_at);
 	s = pkt_csum_add(s, seg + csum_at + 2, (size_t)len - csum_at - 2);
 	csum_result(c, s, field, proto == PKT_PROTO_UDP);

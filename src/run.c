@@ -226,14 +226,16 @@ static void on_reload(struct ev_loop *loop, ev_signal *w, int revents)
 	(void)revents;
 	rs = cmd_load_rules("run", r->conf.rules);
 	if (!rs) {
-		fprintf(stderr, "riposte: reload of %s failed: the old rules "
-				"stay\n",
+		fprintf(stderr,
+			"riposte: reload of %s failed: the old rules "
+			"stay\n",
 			r->conf.rules);
 		return;
 	}
 	/* A changed `set seed` takes effect; --seed still wins. */
-	seed = r->conf.has_seed ? r->conf.seed
-				: rs->has_seed ? rs->seed : r->seed;
+	seed = r->conf.has_seed ? r->conf.seed :
+	       rs->has_seed	? rs->seed :
+				  r->seed;
 	e = calloc(1, sizeof(*e));
 	filter = ruleset_capture_filter(rs);
 	if (!e || !filter || engine_init(e, rs, seed) < 0) {

@@ -305,6 +305,12 @@ bool host_match(const struct crule *r, const struct pkt *q)
 	    ((q->has & PKT_L_IP) || q->ip6.frag.offset || q->ip6.frag.m))
 		return false;
 	/*
+	 * A routing header with segments left names another final
+	 * destination: the host would be a waypoint, which it is not.
+	 */
+	if ((q->has & PKT_L_IP6) && pkt_ip6_final_dst(&q->ip6) != q->ip6.dst)
+		return false;
+	/*
 	 * The cheap tests first: the checksum is summed only for the rule
 	 * that claims the frame, not for every candidate of its host.
 	 */

@@ -90,4 +90,4 @@ for err in "$dir"/*.err; do
 done
 
 echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+[ "$fail" -eq 0 ] && [ "$pass" -gt 0 ] # no case found is a failure

@@ -125,4 +125,4 @@ else
 	done
 fi
 echo "$passed passed, $failed failed"
-[ "$failed" = 0 ]
+[ "$failed" = 0 ] && [ "$passed" -gt 0 ] # no test found is a failure

@@ -27,6 +27,13 @@ for sig in KILL TERM INT; do
 		lab_fail "before SIG$sig: 198.51.100.10 does not answer ping"
 	pid=$RIPOSTE_PID
 	lab_alive "$pid" || lab_fail "riposte is gone before SIG$sig"
+	# SIGUSR1 prints counters (the ping above among them) and goes on.
+	kill -USR1 "$pid"
+	lab_grep_wait "$RIPOSTE_ERR" '^riposte: frames [1-9]' >/dev/null ||
+		lab_fail "SIGUSR1 printed no counters"
+	lab_grep_wait "$RIPOSTE_ERR" 'rule 3 ping .*matched [1-9]' >/dev/null ||
+		lab_fail "SIGUSR1 counters lack the ping rule"
+	lab_alive "$pid" || lab_fail "riposte died on SIGUSR1"
 	kill "-$sig" "$pid"
 	lab_wait 20 0.05 no_table ||
 		lab_fail "SIG$sig: riposte tables still there after 1 s: $(lab_r nft list tables)"

@@ -1,0 +1,44 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+#
+# cli.sh RIPOSTE - the command line a user meets first: --help, --version,
+# every subcommand's --help agreeing with the top-level list, usage errors
+# exiting 2, replay without -w and with -q, the man page linting clean, and
+# `make install` honouring PREFIX and DESTDIR.  Prints "N passed, M failed".
+set -u
+R=${1:-./riposte}
+pass=0
+fail=0
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT INT TERM
+
+ok() { pass=$((pass + 1)); echo "PASS $1"; }
+ko() { fail=$((fail + 1)); echo "FAIL $1"; }
+t() { name=$1; shift; if "$@"; then ok "$name"; else ko "$name"; fi; }
+
+t "--version" sh -c "$R --version | grep -q '^riposte [0-9]'"
+t "--help lists every subcommand" sh -c \
+	"$R --help > $tmp/h && for c in check replay run show; do grep -q \"^  \$c \" $tmp/h || exit 1; done"
+for c in check replay run show; do
+	t "$c --help" sh -c "$R $c --help | grep -q '^usage: riposte $c'"
+	t "$c with a bad option exits 2" sh -c \
+		"$R $c --no-such-option > /dev/null 2>&1; [ \$? = 2 ]"
+done
+t "no subcommand exits 2" sh -c "$R > /dev/null 2>&1; [ \$? = 2 ]"
+t "unknown subcommand exits 2" sh -c "$R frobnicate > /dev/null 2>&1; [ \$? = 2 ]"
+
+# replay: decisions printed without -w, and nothing but counts with -q.
+t "replay without -w" sh -c \
+	"$R replay -r tests/golden/replay-web.pcap rules/web-server.rules > $tmp/r && grep -q '> ARP, Reply' $tmp/r"
+t "replay -q prints only the counts" sh -c \
+	"$R replay -q -r tests/golden/replay-web.pcap rules/web-server.rules > $tmp/q && [ \$(wc -l < $tmp/q) = 1 ] && grep -q ' frames, .* replies' $tmp/q"
+t "replay is the same twice" sh -c \
+	"$R replay -r tests/golden/replay-web.pcap rules/web-server.rules > $tmp/r2 && cmp -s $tmp/r $tmp/r2"
+
+t "riposte.rules.5 lints clean" sh -c \
+	"mandoc -T lint -W warning src/riposte.rules.5 > $tmp/lint 2>&1; [ ! -s $tmp/lint ]"
+t "make install PREFIX DESTDIR" sh -c \
+	"make -s install PREFIX=/opt/rp DESTDIR=$tmp/root > /dev/null && [ -x $tmp/root/opt/rp/sbin/riposte ] && [ -f $tmp/root/opt/rp/share/man/man5/riposte.rules.5 ]"
+
+echo "$pass passed, $fail failed"
+[ "$fail" = 0 ] && [ "$pass" -gt 0 ]

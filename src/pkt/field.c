@@ -539,10 +539,10 @@ static bool get_tcp_sack(const struct pkt *p, struct pkt_value *v)
 		return false;
 	if (n > PKT_TCP_OPT_MAX)
 		n = PKT_TCP_OPT_MAX;
-	for (i = 0; i < n; i++) {
+	/* The one decoded, the last well-formed (as tcp.c decodes). */
+	for (i = n; i-- > 0;) {
 		const struct pkt_tcpopt *o = &p->tcp.opt[i];
 
-		/* The one decoded: 1 to 4 blocks of 8 bytes. */
 		if (o->kind == PKT_TCPOPT_SACK && o->data.len % 8 == 0 &&
 		    o->data.len >= 8 && o->data.len <= 32) {
 			v->b = p->tcp.opt[i].data;

@@ -13,6 +13,7 @@
  */
 #include <errno.h>
 
+#include "pkt/field.h"
 #include "unit.h"
 
 #define L_EIT (PKT_L_ETH | PKT_L_IP | PKT_L_TCP)
@@ -727,6 +728,16 @@ static void test_duplicate_sack(void **state)
 	assert_int_equal(p.tcp.sack[0][1], 4);
 	assert_int_equal(p.tcp.sack[1][0], 5);
 	assert_int_equal(p.tcp.sack[1][1], 6);
+	{
+		/* The rule language reads the same option the parser decoded. */
+		const struct pkt_field *f = pkt_field_find("tcp.options.sack");
+		struct pkt_value v;
+
+		assert_non_null(f);
+		assert_true(pkt_field_get(&p, f, &v));
+		assert_int_equal(v.b.len, 16);
+		assert_memory_equal(v.b.p, "\0\0\0\3\0\0\0\4", 8);
+	}
 	free(b);
 }
 

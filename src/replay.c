@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cmd.h"
 #include "engine/engine.h"
@@ -49,11 +50,10 @@ static int parse_u64(const char *s, uint64_t *v)
 	return (errno || !*s || *end || *s == '-') ? -1 : 0;
 }
 
+static void print_replies(const struct engine_result *res, bool verbose);
+
 static void print_result(const struct engine_result *res, bool verbose)
 {
-	static struct pkt rp;
-	unsigned i;
-
 	if (!res->rule) {
 		printf("       no rule%s\n",
 		       res->drop == DROP_MALFORMED ? " (not ethernet)" : "");
@@ -71,6 +71,31 @@ static void print_result(const struct engine_result *res, bool verbose)
 		printf(": %s%s%s", engine_drop_name(res->drop),
 		       res->why ? ": " : "", res->why ? res->why : "");
 	fputc('\n', stdout);
+	print_replies(res, verbose);
+}
+
+static int write_replies(struct io_pcapfile_writer *w,
+			 const struct engine_result *res,
+			 const struct timespec *ts)
+{
+	struct io_frame rf;
+	unsigned i;
+
+	for (i = 0; i < res->n; i++) {
+		rf.data = res->frame[i];
+		rf.caplen = rf.wirelen = (uint32_t)res->len[i];
+		rf.ts = *ts;
+		if (io_pcapfile_write(w, &rf) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static void print_replies(const struct engine_result *res, bool verbose)
+{
+	static struct pkt rp;
+	unsigned i;
+
 	for (i = 0; i < res->n; i++) {
 		pkt_parse(&rp, res->frame[i], res->len[i]);
 		fputs("       > ", stdout);
@@ -81,17 +106,58 @@ static void print_result(const struct engine_result *res, bool verbose)
 	}
 }
 
+/* Runs the timers due from after from_us to to_us, in wheel steps. */
+static int run_timers(struct engine *e, struct engine_result *res,
+		      struct io_pcapfile_writer *w, uint64_t from_us,
+		      uint64_t to_us, int verbosity)
+{
+	const uint64_t step = FLOW_WHEEL_MS * 1000u;
+	uint64_t t = from_us ? from_us : to_us, steps = 0;
+	struct timespec ts;
+	struct tm tm;
+	time_t sec;
+	int more;
+
+	while (t < to_us || t == to_us) {
+		if (!e->flows.n_timers)
+			break;
+		/* A long silence: past a million steps, jump to its end. */
+		t = t + step > to_us || ++steps > 1000000u ? to_us : t + step;
+		do {
+			more = engine_tick(e, t, res);
+			if (!res->n)
+				continue;
+			ts.tv_sec = (time_t)(t / 1000000u);
+			ts.tv_nsec = (long)(t % 1000000u) * 1000;
+			if (verbosity >= 0) {
+				sec = ts.tv_sec;
+				if (!gmtime_r(&sec, &tm))
+					memset(&tm, 0, sizeof(tm));
+				printf("   - %02d:%02d:%02d.%06ld timers\n",
+				       tm.tm_hour, tm.tm_min, tm.tm_sec,
+				       ts.tv_nsec / 1000);
+				print_replies(res, verbosity > 0);
+			}
+			if (w && write_replies(w, res, &ts) < 0)
+				return -1;
+		} while (more);
+		if (t == to_us)
+			break;
+	}
+	return 0;
+}
+
 static int replay_file(struct ruleset *rs, const char *in, const char *out,
 		       uint64_t seed, int verbosity)
 {
 	char err[IO_PCAPFILE_ERRLEN] = "";
 	struct io_pcapfile *f = NULL;
 	struct io_pcapfile_writer *w = NULL;
-	struct io_frame fr, rf;
+	struct io_frame fr;
 	static struct engine e;
 	static struct engine_result res;
 	unsigned long n = 0;
-	unsigned i;
+	uint64_t last_us = 0;
 	int rc, status = 0;
 
 	if (io_pcapfile_open(&f, in, err, sizeof(err)) < 0) {
@@ -118,6 +184,18 @@ static int replay_file(struct ruleset *rs, const char *in, const char *out,
 			      (uint64_t)fr.ts.tv_nsec / 1000u;
 
 		n++;
+		/*
+		 * The flows' timers due before this frame run first, each at
+		 * its time (to the wheel's grain), as they would have live.
+		 */
+		if (run_timers(&e, &res, w, last_us, us, verbosity) < 0) {
+			fprintf(stderr, "riposte: replay: cannot write %s\n",
+				out);
+			status = 1;
+			goto done;
+		}
+		if (us > last_us)
+			last_us = us;
 		engine_handle(&e, fr.data, fr.caplen, fr.wirelen, us, &res);
 		if (verbosity >= 0) {
 			show_print_stamp(stdout, n, &fr.ts);
@@ -125,17 +203,11 @@ static int replay_file(struct ruleset *rs, const char *in, const char *out,
 			fputc('\n', stdout);
 			print_result(&res, verbosity > 0);
 		}
-		for (i = 0; w && i < res.n; i++) {
-			rf.data = res.frame[i];
-			rf.caplen = rf.wirelen = (uint32_t)res.len[i];
-			rf.ts = fr.ts;
-			if (io_pcapfile_write(w, &rf) < 0) {
-				fprintf(stderr,
-					"riposte: replay: cannot write %s\n",
-					out);
-				status = 1;
-				goto done;
-			}
+		if (w && write_replies(w, &res, &fr.ts) < 0) {
+			fprintf(stderr, "riposte: replay: cannot write %s\n",
+				out);
+			status = 1;
+			goto done;
 		}
 	}
 	if (rc < 0) {
@@ -147,6 +219,12 @@ static int replay_file(struct ruleset *rs, const char *in, const char *out,
 	printf("%" PRIu64 " frames, %" PRIu64 " replies, %" PRIu64
 	       " matched no rule, %" PRIu64 " filter runs\n",
 	       e.frames, e.replies, e.drops[DROP_NO_RULE], e.filter_runs);
+	if (e.flows_created || e.cookies_sent)
+		printf("%" PRIu64 " flows (%u open at the end), %" PRIu64
+		       " SYN cookies sent, %" PRIu64 " taken, %" PRIu64
+		       " retransmissions\n",
+		       e.flows_created, engine_flows(&e), e.cookies_sent,
+		       e.cookies_ok, e.retransmits);
 done:
 	engine_cleanup(&e);
 	io_pcapfile_close(f);

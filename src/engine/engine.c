@@ -39,9 +39,15 @@ const char *engine_drop_name(enum engine_drop d)
 
 int engine_init(struct engine *e, const struct ruleset *rs, uint64_t seed)
 {
+	return engine_init_flows(e, rs, seed, 0);
+}
+
+int engine_init_flows(struct engine *e, const struct ruleset *rs, uint64_t seed,
+		      uint32_t flows_max)
+{
 	size_t n = rs->n_rules ? rs->n_rules : 1;
 
-	memset(e, 0, offsetof(struct engine, out));
+	memset(e, 0, offsetof(struct engine, seg_pkt));
 	e->rs = rs;
 	e->seed = seed;
 	e->rng = seed;
@@ -59,7 +65,13 @@ int engine_init(struct engine *e, const struct ruleset *rs, uint64_t seed)
 	e->src_buckets = calloc(RL_SOURCES, sizeof(*e->src_buckets));
 	e->matched = calloc(n, sizeof(*e->matched));
 	e->n_buckets = n;
-	if (!e->buckets || !e->src_buckets || !e->matched || !e->host_ipid) {
+	e->idle_ms = (rs->idle_s ? rs->idle_s : 300) * 1000u;
+	if (!e->buckets || !e->src_buckets || !e->matched || !e->host_ipid ||
+	    flow_table_init(&e->flows,
+			    flows_max	  ? flows_max :
+			    rs->flows_max ? rs->flows_max :
+					    65536,
+			    seed ^ 0x5eedf10aull) < 0) {
 		engine_cleanup(e);
 		return -ENOMEM;
 	}
@@ -72,6 +84,7 @@ void engine_cleanup(struct engine *e)
 	free(e->src_buckets);
 	free(e->matched);
 	free(e->host_ipid);
+	flow_table_cleanup(&e->flows);
 	e->host_ipid = NULL;
 	e->buckets = e->src_buckets = NULL;
 	e->matched = NULL;
@@ -189,14 +202,15 @@ static void forward(struct engine *e, const struct crule *r,
 	 * pkt_build recomputes every length and checksum, except those the
 	 * parse kept (a zero UDP checksum) and those an assignment set.
 	 */
-	n = pkt_build(&o, e->out[0], ENGINE_FRAME_MAX);
+	n = pkt_build(&o, e->out, ENGINE_FRAME_MAX);
 	if (n < 0) {
 		res->drop = DROP_EVAL;
 		res->why = "the rewritten frame cannot be built";
 		return;
 	}
-	res->frame[0] = e->out[0];
+	res->frame[0] = e->out;
 	res->len[0] = (size_t)n;
+	res->used = (size_t)n;
 	res->n = 1;
 }
 
@@ -215,6 +229,7 @@ void engine_handle(struct engine *e, const uint8_t *frame, size_t caplen,
 	res->drop = DROP_NONE;
 	res->why = NULL;
 	res->n = 0;
+	res->used = 0;
 	e->frames++;
 	pkt_parse(q, frame, caplen);
 	if (!(q->has & PKT_L_ETH)) {
@@ -252,6 +267,8 @@ void engine_handle(struct engine *e, const uint8_t *frame, size_t caplen,
 	}
 	if (r->kind != CRULE_FILTER) {
 		host_answer(e, r, q, ts_us, res);
+		if (!res->n && res->drop == DROP_NONE)
+			res->drop = DROP_NOT_ANSWERED;
 		goto out;
 	}
 	env.req = q;
@@ -261,13 +278,14 @@ void engine_handle(struct engine *e, const uint8_t *frame, size_t caplen,
 		forward(e, r, q, &env, res);
 		goto out;
 	}
-	n = tmpl_build(r->tmpl, &env, e->out[0], ENGINE_FRAME_MAX, &res->why);
+	n = tmpl_build(r->tmpl, &env, e->out, ENGINE_FRAME_MAX, &res->why);
 	if (n < 0) {
 		res->drop = DROP_EVAL;
 		goto out;
 	}
-	res->frame[0] = e->out[0];
+	res->frame[0] = e->out;
 	res->len[0] = (size_t)n;
+	res->used = (size_t)n;
 	res->n = 1;
 out:
 	e->replies += res->n;

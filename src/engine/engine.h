@@ -15,12 +15,14 @@
 #define RIPOSTE_ENGINE_ENGINE_H
 
 #include <pcap/pcap.h>
+#include <regex.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 
 #include "lang/arena.h"
 #include "lang/ast.h"
+#include "flow.h"
 #include "lang/expr.h"
 #include "pkt/pkt.h"
 #include "template.h"
@@ -64,6 +66,31 @@ struct cassign {
 	struct expr *value;
 };
 
+/* A service (tcp PORTS open { ... }) as the stateful engine runs it. */
+struct csact {
+	enum ast_sact_kind kind;
+	const uint8_t *data; /* SEND: bytes in the rule set's arena */
+	uint32_t len;
+	uint32_t ms; /* WAIT */
+};
+
+struct ctrigger {
+	enum ast_trigger_kind kind;
+	const uint8_t *text; /* PREFIX */
+	size_t len;
+	bool has_re;
+	regex_t re; /* REGEX, compiled REG_EXTENDED | REG_NOSUB */
+	struct csact *acts;
+	size_t n_acts;
+};
+
+struct csvc {
+	const uint8_t *banner; /* NULL: none */
+	uint32_t banner_len;
+	struct ctrigger *trig;
+	size_t n_trig;
+};
+
 struct crule {
 	unsigned index; /* file order; the lower wins */
 	const char *name;
@@ -87,7 +114,8 @@ struct crule {
 	const struct ast_ports *ports;
 	const uint8_t *udp_reply;
 	size_t udp_reply_len;
-	bool service; /* tcp open with a service block (stateful engine) */
+	bool service; /* tcp open with a service block */
+	struct csvc *svc; /* its script; NULL for an open port without one */
 };
 
 struct dispatch;
@@ -98,6 +126,8 @@ struct ruleset {
 	const char *path;
 	uint64_t seed;
 	bool has_seed;
+	uint32_t flows_max; /* set flows_max: the flow table's bound */
+	uint32_t idle_s; /* set idle_timeout: an established flow's, seconds */
 	struct crule *rules;
 	size_t n_rules;
 	struct chost *hosts;
@@ -133,8 +163,9 @@ char *ruleset_capture_filter(const struct ruleset *rs);
 /* Writes the expanded rule list, one per line. */
 void ruleset_print_rules(const struct ruleset *rs, FILE *out);
 
-#define ENGINE_REPLIES_MAX 4
-#define ENGINE_FRAME_MAX 65600
+#define ENGINE_REPLIES_MAX 64 /* frames one call may produce */
+#define ENGINE_FRAME_MAX 65600 /* the largest one */
+#define ENGINE_OUT_MAX (4 * ENGINE_FRAME_MAX) /* all of them together */
 
 enum engine_drop {
 	DROP_NONE,
@@ -154,6 +185,7 @@ struct engine_result {
 	enum engine_drop drop;
 	const char *why; /* details for DROP_EVAL */
 	unsigned n; /* replies */
+	size_t used; /* bytes of e->out they take */
 	size_t len[ENGINE_REPLIES_MAX];
 	const uint8_t *frame[ENGINE_REPLIES_MAX]; /* valid until next call */
 	struct pkt req;
@@ -175,11 +207,26 @@ struct engine {
 	uint64_t filter_runs; /* BPF programs run: what dispatch saves */
 	uint64_t drops[DROP__MAX];
 	uint64_t *matched; /* per rule */
-	uint8_t out[ENGINE_REPLIES_MAX][ENGINE_FRAME_MAX];
+	/* The stateful TCP engine (tcp.c). */
+	struct flow_table flows;
+	uint32_t idle_ms;
+	uint64_t flows_created, flows_closed, flows_reset, flows_evicted,
+		flows_idle;
+	uint64_t cookies_sent, cookies_ok;
+	uint64_t retransmits, dupacks_sent, challenge_acks, probes;
+	uint64_t bytes_in;
+	struct pkt seg_pkt; /* scratch: the segment being built */
+	uint8_t seg[2048]; /* scratch: its payload, gathered */
+	uint8_t out[ENGINE_OUT_MAX]; /* replies, one after another */
 };
 
-/* Sets e up for rs with seed; -ENOMEM on failure. */
+/*
+ * Sets e up for rs with seed, with a flow table of flows_max (0: the rule
+ * file's `set flows_max`); -ENOMEM on failure.
+ */
 int engine_init(struct engine *e, const struct ruleset *rs, uint64_t seed);
+int engine_init_flows(struct engine *e, const struct ruleset *rs, uint64_t seed,
+		      uint32_t flows_max);
 void engine_cleanup(struct engine *e);
 
 /*
@@ -190,11 +237,35 @@ void engine_cleanup(struct engine *e);
 void engine_handle(struct engine *e, const uint8_t *frame, size_t caplen,
 		   size_t wirelen, uint64_t ts_us, struct engine_result *res);
 
+/*
+ * Runs the flow timers due at ts_us (retransmissions, probes, script
+ * waits, idle expiry) into res, whose rule is NULL.  Returns 1 when res
+ * filled up before every due timer ran: call again after sending.
+ */
+int engine_tick(struct engine *e, uint64_t ts_us, struct engine_result *res);
+
+/* Flows in the table now. */
+static inline uint32_t engine_flows(const struct engine *e)
+{
+	return e->flows.used;
+}
+
 const char *engine_drop_name(enum engine_drop d);
 
 /* Host behaviours (host.c): the answer of rule r to q, into out. */
 int host_answer(struct engine *e, const struct crule *r, const struct pkt *q,
 		uint64_t ts_us, struct engine_result *res);
+
+/* Builds o as r's next reply into res (host.c); -errno when it cannot. */
+int host_emit(struct engine *e, const struct crule *r, struct pkt *o,
+	      struct engine_result *res);
+/* The ISN of q's connection: a keyed hash of its 4-tuple. */
+uint32_t host_isn(const struct engine *e, const struct pkt *q);
+uint64_t host_keyed(uint64_t seed, const uint8_t *b, size_t n);
+
+/* The stateful engine (tcp.c): a segment q to open port rule r. */
+int tcp_input(struct engine *e, const struct crule *r, const struct pkt *q,
+	      uint64_t ts_us, struct engine_result *res);
 
 /* Does host rule r apply to q (address, protocol, port)? */
 bool host_match(const struct crule *r, const struct pkt *q);

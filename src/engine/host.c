@@ -9,6 +9,7 @@
  * The personality sets what a fingerprinting tool looks at: TTL, DF, the
  * IP ID scheme, the SYN-ACK's window and its option order.
  */
+#include <errno.h>
 #include <string.h>
 
 #include "engine.h"
@@ -17,7 +18,7 @@
 #include "pkt/pkt.h"
 
 /* Keyed hash of bytes: ISNs and timestamp offsets per connection. */
-static uint64_t keyed(uint64_t seed, const uint8_t *b, size_t n)
+uint64_t host_keyed(uint64_t seed, const uint8_t *b, size_t n)
 {
 	uint64_t h = seed ^ 0x6a09e667f3bcc909ull, s;
 	size_t i;
@@ -373,7 +374,7 @@ static unsigned ect_of(const struct pkt *q)
 	return (q->has & PKT_L_IP) ? (q->ip.tos & 3u) : (q->ip6.tc & 3u);
 }
 
-static uint32_t isn_of(const struct engine *e, const struct pkt *q)
+uint32_t host_isn(const struct engine *e, const struct pkt *q)
 {
 	uint8_t b[36];
 	size_t n;
@@ -391,15 +392,15 @@ static uint32_t isn_of(const struct engine *e, const struct pkt *q)
 	b[n++] = (uint8_t)q->tcp.sport;
 	b[n++] = (uint8_t)(q->tcp.dport >> 8);
 	b[n++] = (uint8_t)q->tcp.dport;
-	return (uint32_t)keyed(e->seed, b, n);
+	return (uint32_t)host_keyed(e->seed, b, n);
 }
 
 /*
  * Builds o as the next reply.  The IP ID is drawn here, once per frame
  * actually sent, so a counting personality counts what the wire sees.
  */
-static int emit(struct engine *e, const struct crule *r, struct pkt *o,
-		struct engine_result *res)
+int host_emit(struct engine *e, const struct crule *r, struct pkt *o,
+	      struct engine_result *res)
 {
 	uint8_t l4 = (o->has & PKT_L_TCP)  ? PKT_PROTO_TCP :
 		     (o->has & PKT_L_UDP)  ? PKT_PROTO_UDP :
@@ -411,15 +412,20 @@ static int emit(struct engine *e, const struct crule *r, struct pkt *o,
 	o->ip6.nh = l4;
 	if (o->has & PKT_L_IP)
 		o->ip.id = ip_id(e, r->host, o->ip.flags & PKT_IP_DF);
-	n = pkt_build(o, e->out[res->n], ENGINE_FRAME_MAX);
+	size_t cap = ENGINE_OUT_MAX - res->used;
 
+	if (res->n == ENGINE_REPLIES_MAX)
+		return -ENOSPC;
+	n = pkt_build(o, e->out + res->used,
+		      cap < ENGINE_FRAME_MAX ? cap : ENGINE_FRAME_MAX);
 	if (n < 0) {
 		res->drop = DROP_EVAL;
 		res->why = "reply cannot be built";
 		return n;
 	}
-	res->frame[res->n] = e->out[res->n];
+	res->frame[res->n] = e->out + res->used;
 	res->len[res->n++] = (size_t)n;
+	res->used += (size_t)n;
 	return 0;
 }
 
@@ -438,6 +444,8 @@ static int answer_tcp(struct engine *e, const struct crule *r,
 		res->drop = DROP_RULE;
 		return 0;
 	}
+	if (r->policy == AST_OPEN)
+		return tcp_input(e, r, q, ts_us, res);
 	if (t->flags & PKT_TCP_RST) {
 		res->drop = DROP_NOT_ANSWERED; /* never answer an RST */
 		return 0;
@@ -456,9 +464,9 @@ static int answer_tcp(struct engine *e, const struct crule *r,
 			o.tcp.ack = t->seq + seglen;
 			o.tcp.flags = PKT_TCP_RST | PKT_TCP_ACK;
 		}
-		return emit(e, r, &o, res);
+		return host_emit(e, r, &o, res);
 	}
-	/* open and tarpit answer a SYN; the rest is the stateful engine's. */
+	/* A tarpit answers a SYN, statelessly, with a zero window. */
 	if ((t->flags & (PKT_TCP_SYN | PKT_TCP_ACK)) != PKT_TCP_SYN) {
 		/*
 		 * An ACK for no handshake of ours gets what a listener gives
@@ -467,15 +475,15 @@ static int answer_tcp(struct engine *e, const struct crule *r,
 		 */
 		if ((t->flags & PKT_TCP_ACK) &&
 		    ((t->flags & PKT_TCP_SYN) ||
-		     t->ack - (isn_of(e, q) + 1) >= 0x80000000u)) {
+		     t->ack - (host_isn(e, q) + 1) >= 0x80000000u)) {
 			o.tcp.seq = t->ack;
 			o.tcp.flags = PKT_TCP_RST;
-			return emit(e, r, &o, res);
+			return host_emit(e, r, &o, res);
 		}
 		res->drop = DROP_NOT_ANSWERED;
 		return 0;
 	}
-	o.tcp.seq = isn_of(e, q);
+	o.tcp.seq = host_isn(e, q);
 	o.tcp.ack = t->seq + 1;
 	o.tcp.flags = PKT_TCP_SYN | PKT_TCP_ACK;
 	/* An ECN-setup SYN gets ECE back where the stack's default says so. */
@@ -487,7 +495,7 @@ static int answer_tcp(struct engine *e, const struct crule *r,
 	pe->synack_options(&o.tcp, t,
 			   (uint32_t)(ts_us / 1000 + (o.tcp.seq ^ 0x5bd1e995u)),
 			   store);
-	return emit(e, r, &o, res);
+	return host_emit(e, r, &o, res);
 }
 
 static int answer_udp(struct engine *e, const struct crule *r,
@@ -510,7 +518,7 @@ static int answer_udp(struct engine *e, const struct crule *r,
 		o.udp.dport = q->udp.sport;
 		o.payload.p = r->udp_reply;
 		o.payload.len = r->udp_reply_len;
-		return emit(e, r, &o, res);
+		return host_emit(e, r, &o, res);
 	}
 	/*
 	 * Closed: port unreachable quoting as much of the datagram as keeps
@@ -537,7 +545,7 @@ static int answer_udp(struct engine *e, const struct crule *r,
 	o.payload.p = q->frame + q->l3_off;
 	o.payload.len = avail < max ? avail : max;
 	o.has |= PKT_L_RAW;
-	return emit(e, r, &o, res);
+	return host_emit(e, r, &o, res);
 }
 
 int host_answer(struct engine *e, const struct crule *r, const struct pkt *q,
@@ -568,7 +576,7 @@ int host_answer(struct engine *e, const struct crule *r, const struct pkt *q,
 		memcpy(o.arp.psrc, q->arp.pdst, 4);
 		memcpy(o.arp.hwdst, q->arp.hwsrc, 6);
 		memcpy(o.arp.pdst, q->arp.psrc, 4);
-		return emit(e, r, &o, res);
+		return host_emit(e, r, &o, res);
 	case CRULE_ND:
 		reply_ip(r, q, &o);
 		o.ip6.hlim = 255;
@@ -595,7 +603,7 @@ int host_answer(struct engine *e, const struct crule *r, const struct pkt *q,
 		o.icmp6.opt[0].len = 1;
 		o.icmp6.opt[0].data.p = tll;
 		o.icmp6.opt[0].data.len = 6;
-		return emit(e, r, &o, res);
+		return host_emit(e, r, &o, res);
 	case CRULE_PING:
 		reply_ip(r, q, &o);
 		o.payload = q->payload;
@@ -618,7 +626,7 @@ int host_answer(struct engine *e, const struct crule *r, const struct pkt *q,
 			o.icmp6.type = 129;
 			o.icmp6.word = q->icmp6.word;
 		}
-		return emit(e, r, &o, res);
+		return host_emit(e, r, &o, res);
 	case CRULE_TCP:
 		return answer_tcp(e, r, q, ts_us, res);
 	case CRULE_UDP:

@@ -196,6 +196,70 @@ static void compile_rule(struct ruleset *rs, struct diag *d,
 	}
 }
 
+/*
+ * A service block as the engine runs it: data read now (files at load
+ * time), regular expressions compiled once.  NULL after an error (in d).
+ */
+static struct csvc *compile_service(struct ruleset *rs, struct diag *d,
+				    const struct ast_service *as)
+{
+	struct csvc *sv = arena_calloc(&rs->arena, 1, sizeof(*sv));
+	size_t t, k, len = 0;
+
+	if (!sv)
+		return NULL;
+	if (as->has_banner) {
+		sv->banner =
+			data_load(&rs->arena, d, rs->path, &as->banner, &len);
+		sv->banner_len = (uint32_t)len;
+	}
+	sv->trig = arena_calloc(&rs->arena, as->n_triggers ? as->n_triggers : 1,
+				sizeof(*sv->trig));
+	if (!sv->trig)
+		return NULL;
+	for (t = 0; t < as->n_triggers; t++) {
+		const struct ast_trigger *tr = &as->triggers[t];
+		struct ctrigger *ct = &sv->trig[sv->n_trig];
+		int rc;
+
+		ct->kind = tr->kind;
+		ct->text = tr->text;
+		ct->len = tr->len;
+		if (tr->kind == AST_TRIG_REGEX) {
+			rc = regcomp(&ct->re, (const char *)tr->text,
+				     REG_EXTENDED | REG_NOSUB);
+			if (rc) {
+				char msg[128];
+
+				regerror(rc, &ct->re, msg, sizeof(msg));
+				diag_error(d, tr->pos,
+					   "bad regular expression: %s", msg);
+				continue;
+			}
+			ct->has_re = true;
+		}
+		sv->n_trig++; /* counted now: ruleset_free frees its regex */
+		ct->acts = arena_calloc(&rs->arena, tr->n_acts ? tr->n_acts : 1,
+					sizeof(*ct->acts));
+		if (!ct->acts)
+			return NULL;
+		for (k = 0; k < tr->n_acts; k++) {
+			const struct ast_sact *a = &tr->acts[k];
+			struct csact *ca = &ct->acts[k];
+
+			ca->kind = a->kind;
+			ca->ms = a->ms;
+			if (a->kind == AST_SACT_SEND) {
+				ca->data = data_load(&rs->arena, d, rs->path,
+						     &a->data, &len);
+				ca->len = (uint32_t)len;
+			}
+		}
+		ct->n_acts = tr->n_acts;
+	}
+	return sv;
+}
+
 static void compile_host(struct ruleset *rs, struct diag *d,
 			 const struct ast_host *ah, size_t *cap, size_t *hcap)
 {
@@ -277,44 +341,9 @@ static void compile_host(struct ruleset *rs, struct diag *d,
 			r->udp_reply =
 				data_load(&rs->arena, d, rs->path,
 					  &p->udp_reply, &r->udp_reply_len);
-		if (p->service.has_banner || p->service.n_triggers) {
-			size_t t, k, len;
-
-			r->service = true;
-			if (p->service.has_banner)
-				data_load(&rs->arena, d, rs->path,
-					  &p->service.banner, &len);
-			for (t = 0; t < p->service.n_triggers; t++) {
-				const struct ast_trigger *tr =
-					&p->service.triggers[t];
-				regex_t re;
-				int rc;
-
-				if (tr->kind == AST_TRIG_REGEX) {
-					rc = regcomp(&re,
-						     (const char *)tr->text,
-						     REG_EXTENDED | REG_NOSUB);
-					if (rc) {
-						char msg[128];
-
-						regerror(rc, &re, msg,
-							 sizeof(msg));
-						diag_error(d, tr->pos,
-							   "bad regular "
-							   "expression: %s",
-							   msg);
-					} else {
-						regfree(&re);
-					}
-				}
-				for (k = 0; k < tr->n_acts; k++)
-					if (tr->acts[k].kind == AST_SACT_SEND)
-						data_load(&rs->arena, d,
-							  rs->path,
-							  &tr->acts[k].data,
-							  &len);
-			}
-		}
+		if (p->service.has_banner || p->service.n_triggers)
+			r->svc = compile_service(rs, d, &p->service);
+		r->service = r->svc != NULL;
 	}
 	/* Whatever the block does not name is silent: tcp * filtered. */
 	HOST_RULE(CRULE_TCP, "tcp filtered (default)");
@@ -324,12 +353,50 @@ static void compile_host(struct ruleset *rs, struct diag *d,
 #undef HOST_RULE
 }
 
+/* set seed N | set flows-max N | set idle-timeout SECONDS */
+static void compile_set(struct ruleset *rs, struct diag *d,
+			const struct ast_set *st)
+{
+	static const char *const names[] = { "seed", "flows_max",
+					     "idle_timeout" };
+	struct expr *x;
+	size_t k;
+
+	for (k = 0; k < 3; k++)
+		if (strcmp(st->name, names[k]) == 0)
+			break;
+	if (k == 3) {
+		diag_error(d, st->pos,
+			   "unknown setting '%s' (seed, flows_max, "
+			   "idle_timeout)",
+			   st->name);
+		return;
+	}
+	x = expr_compile(&rs->arena, d, st->value);
+	if (!x)
+		return;
+	if (x->op != EXPR_CONST || x->type != EXPR_INT) {
+		diag_error(d, st->pos, "%s takes a constant number", names[k]);
+		return;
+	}
+	if (k == 0) {
+		rs->seed = x->u;
+		rs->has_seed = true;
+	} else if (x->u < 1 || x->u > (k == 1 ? 16777216u : 86400u)) {
+		diag_error(d, st->pos, "%s must be 1 to %u", names[k],
+			   k == 1 ? 16777216u : 86400u);
+	} else if (k == 1) {
+		rs->flows_max = (uint32_t)x->u;
+	} else {
+		rs->idle_s = (uint32_t)x->u;
+	}
+}
+
 int ruleset_compile(const struct ast_file *f, struct diag *d,
 		    struct ruleset **out)
 {
 	struct ruleset *rs = calloc(1, sizeof(*rs));
 	size_t i, cap = 0, hcap = 0;
-	struct expr *x;
 
 	*out = NULL;
 	if (!rs)
@@ -337,25 +404,14 @@ int ruleset_compile(const struct ast_file *f, struct diag *d,
 	arena_init(&rs->arena, 0);
 	rs->path = f->path;
 	rs->seed = 1;
+	rs->flows_max = 65536;
+	rs->idle_s = 300;
 	for (i = 0; i < f->n_stmts; i++) {
 		const struct ast_stmt *s = &f->stmts[i];
 
 		switch (s->kind) {
 		case AST_STMT_SET:
-			if (strcmp(s->u.set.name, "seed") != 0) {
-				diag_error(d, s->u.set.pos,
-					   "unknown setting '%s' (seed)",
-					   s->u.set.name);
-				break;
-			}
-			x = expr_compile(&rs->arena, d, s->u.set.value);
-			if (x && (x->op != EXPR_CONST || x->type != EXPR_INT))
-				diag_error(d, s->u.set.pos,
-					   "seed takes a constant number");
-			else if (x) {
-				rs->seed = x->u;
-				rs->has_seed = true;
-			}
+			compile_set(rs, d, &s->u.set);
 			break;
 		case AST_STMT_RULE:
 			compile_rule(rs, d, &s->u.rule, &cap);
@@ -416,9 +472,15 @@ void ruleset_free(struct ruleset *rs)
 
 	if (!rs)
 		return;
-	for (i = 0; i < rs->n_rules; i++)
-		if (rs->rules[i].kind == CRULE_FILTER && rs->rules[i].filter)
-			pcap_freecode(&rs->rules[i].bpf);
+	for (i = 0; i < rs->n_rules; i++) {
+		struct crule *r = &rs->rules[i];
+
+		if (r->kind == CRULE_FILTER && r->filter)
+			pcap_freecode(&r->bpf);
+		for (size_t t = 0; r->svc && t < r->svc->n_trig; t++)
+			if (r->svc->trig[t].has_re)
+				regfree(&r->svc->trig[t].re);
+	}
 	arena_cleanup(&rs->arena);
 	arena_cleanup(&rs->ast_arena);
 	free(rs);

@@ -16,8 +16,12 @@
  *   L bytes         the frame (fewer if the input ends first)
  *
  * fed to a fresh engine (so that an input replays the same way alone),
- * from 2023-11-14 22:13:20 UTC.  Besides the sanitizers, every frame is
- * checked and the target abort()s when:
+ * from 2023-11-14 22:13:20 UTC, whose flow table holds FLOWS flows (so
+ * that SYN cookies and eviction are reached); before each frame the flow
+ * timers due by its time run, as replay runs them, so the TCP state is
+ * fuzzed with its retransmissions, probes and waits.  Besides the
+ * sanitizers, every frame and every timer's output is checked and the
+ * target abort()s when:
  *
  *   - the rule that fired is not the first rule, in file order, that a
  *     linear scan over every rule finds (the dispatcher may skip rules,
@@ -66,6 +70,12 @@ static const char rules_text[] =
 	"    tcp 80 open {\n"
 	"        on \"GET \" { send \"HTTP/1.0 200 OK\\r\\n\\r\\n\"; close }\n"
 	"        on /^POST / { echo; wait 10 ms; reset }\n"
+	"    }\n"
+	"    tcp 7 open { on any { echo } }\n"
+	"    tcp 2525 open {\n"
+	"        banner \"220 x\\r\\n\"\n"
+	"        on \"QUIT\" { send \"221\\r\\n\"; close }\n"
+	"        on /^[A-Z]+ / { send \"502\\r\\n\"; wait 5 ms; send \"x\" }\n"
 	"    }\n"
 	"    tcp 443 closed\n"
 	"    tcp 8000-8010, 8443 tarpit\n"
@@ -200,6 +210,7 @@ static const char rules_text[] =
 	"rule rest_tcp { match \"tcp\"; log }\n";
 
 #define MAX_FRAMES 64
+#define FLOWS 8
 #define T0_US 1700000000000000ull
 
 static struct ruleset *rs;
@@ -211,6 +222,7 @@ struct trace {
 	int rule[MAX_FRAMES];
 	int drop[MAX_FRAMES];
 	uint64_t hash[MAX_FRAMES];
+	uint64_t tick_hash[MAX_FRAMES]; /* the timers run before frame k */
 };
 
 static struct trace runs[2];
@@ -338,6 +350,38 @@ static void check_result(const struct engine_result *res, const uint8_t *frame,
 	}
 }
 
+/* The timers due at ts: their replies are checked and hashed. */
+static uint64_t run_timers(uint64_t ts, unsigned k)
+{
+	static struct engine_result res;
+	static struct pkt rp;
+	uint64_t h = 14695981039346656037ull;
+	unsigned i, rounds = 0;
+	int more;
+
+	do {
+		more = engine_tick(&eng, ts, &res);
+		if (res.rule || res.n > ENGINE_REPLIES_MAX ||
+		    res.drop != DROP_NONE)
+			fail("a timer's result is inconsistent", &res, k);
+		for (i = 0; i < res.n; i++) {
+			pkt_parse(&rp, res.frame[i], res.len[i]);
+			if (rp.verdict != PKT_OK)
+				fail("a timer's reply does not parse OK", &res,
+				     k);
+			if (rp.eth.dst[0] & 1)
+				fail("a timer's reply to a multicast address",
+				     &res, k);
+			h = fnv(h, res.frame[i], res.len[i]);
+		}
+		if (++rounds > FLOWS * 4 + 4)
+			fail("the timers do not run out", &res, k);
+	} while (more);
+	if (eng.flows.used > FLOWS)
+		fail("the flow table is over its bound", &res, k);
+	return h;
+}
+
 /* Runs one input through a fresh engine, recording what happened in t. */
 static void run(const uint8_t *data, size_t size, struct trace *t)
 {
@@ -346,7 +390,7 @@ static void run(const uint8_t *data, size_t size, struct trace *t)
 	size_t off = 0;
 
 	memset(t, 0, sizeof(*t));
-	if (engine_init(&eng, rs, rs->seed) < 0)
+	if (engine_init_flows(&eng, rs, rs->seed, FLOWS) < 0)
 		abort();
 	while (off + 4 <= size && t->n < MAX_FRAMES) {
 		size_t len = (size_t)(data[off] & 0x7f) << 8 | data[off + 1];
@@ -367,6 +411,7 @@ static void run(const uint8_t *data, size_t size, struct trace *t)
 			abort();
 		memcpy(frame, data + off, len);
 		off += len;
+		t->tick_hash[k] = run_timers(ts, k + 1);
 		engine_handle(&eng, frame, len, wire, ts, &res);
 		check_result(&res, frame, len, wire, ts, k + 1);
 		t->rule[k] = res.rule ? (int)res.rule->index : -1;
@@ -402,7 +447,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (unsigned k = 0; k < runs[0].n; k++) {
 		if (runs[0].rule[k] != runs[1].rule[k] ||
 		    runs[0].drop[k] != runs[1].drop[k] ||
-		    runs[0].hash[k] != runs[1].hash[k]) {
+		    runs[0].hash[k] != runs[1].hash[k] ||
+		    runs[0].tick_hash[k] != runs[1].tick_hash[k]) {
 			fprintf(stderr,
 				"fuzz_replay: frame %u: two runs differ "
 				"(rule %d/%d, drop %d/%d, replies %016llx/"

@@ -695,6 +695,22 @@ def check_host(rep, where, fr, req, rep_frame, hosts, state):
                             "RST with a window or options")
             return ok
         key = ("isn", q3.src, q3.dst, a.sport, a.dport)
+        if rule == "tcp open" and (not a.flags.S or a.flags.A or
+                                   not b.flags.S):
+            # The stateful engine: an RST with seq = SEG.ACK for no flow
+            # of ours (RFC 9293 3.10.7.2), else a segment of the flow,
+            # which always acknowledges (challenge ACKs included).
+            if b.flags.R:
+                ok &= rep.check(str(b.flags) in ("R", "RA") and
+                                b.window == 0 and not b.options, where,
+                                "RST with a window or options")
+                if str(b.flags) == "R" and a.flags.A:
+                    ok &= rep.check(b.seq == a.ack, where, "RST to an ACK "
+                                    "for no flow must have seq = its ack")
+            else:
+                ok &= rep.check(b.flags.A, where, "a segment of a flow "
+                                "without ACK (got %s)" % b.flags)
+            return ok
         if not a.flags.S or a.flags.A:
             # open, tarpit: an ACK for no handshake of ours, or a SYN-ACK
             # (we send no SYN) (RFC 9293 3.10.7.2).
@@ -752,9 +768,8 @@ def check_frame(rep, case, fr, req, reps, hosts, state):
                         "host rule %s took a frame %s" % (
                             fr["rule"], "with a wrong checksum"
                             if st == "bad" else "that is a fragment"))
-    if fr["kind"] != "host" or fr["rule"] not in ("tcp open",
-                                                  "tcp tarpit"):
-        return ok
+    if fr["kind"] != "host" or fr["rule"] != "tcp tarpit":
+        return ok  # open ports are stateful: check_host checks each reply
     q = Ether(req)
     t = q[TCP]
     if t.flags.S and t.flags.A and not t.flags.R:

@@ -5,6 +5,8 @@
  *
  *   pcap fd readable (ev_io) -> drain a batch (pcap_dispatch) -> engine
  *   per frame -> replies of the batch copied out -> one sendmmsg
+ *   flow timers due (one ev_timer, set to the wheel's next slot) ->
+ *   engine_tick -> retransmissions, probes, script waits -> one sendmmsg
  *
  * Start-up order: rules (a bad file exits 2 and touches nothing), capture
  * and injection sockets, the nftables owner table, then privileges are
@@ -50,6 +52,10 @@ struct run {
 	struct iovec out[RUN_BATCH * ENGINE_REPLIES_MAX];
 	uint8_t (*outbuf)[2048];
 	struct engine_result res;
+	/* The flow timers: one libev timer at the wheel's next deadline. */
+	struct ev_loop *loop;
+	ev_timer tick;
+	uint32_t tick_at; /* engine ms it is set for; 0 not set */
 };
 
 void run_usage(FILE *out)
@@ -68,6 +74,10 @@ void run_usage(FILE *out)
 	      "  --seed N          seed every random choice\n"
 	      "  --snaplen N       bytes captured per frame (65535)\n"
 	      "  --buffer-size N   kernel capture buffer, bytes (32 MiB)\n"
+	      "  --flows-max N     TCP connections held at once; more get "
+	      "SYN\n"
+	      "                    cookies (the rules' set flows_max, or "
+	      "65536)\n"
 	      "  -v                narrate every frame in and out on stderr\n"
 	      "  -h, --help        print this help\n"
 	      "\n"
@@ -91,6 +101,17 @@ static void print_counters(const struct run *r, FILE *out)
 		", send errors %" PRIu64 ", capture drops %u\n",
 		e->frames, e->replies, ls->sent, ls->send_again,
 		ls->send_errors, kdrop);
+	if (e->flows_created || e->cookies_sent)
+		fprintf(out,
+			"riposte: flows %" PRIu64 " (%u open, %" PRIu64
+			" closed, %" PRIu64 " reset, %" PRIu64 " idle, %" PRIu64
+			" evicted), SYN cookies %" PRIu64 " sent, %" PRIu64
+			" taken, retransmissions %" PRIu64 ", probes %" PRIu64
+			"\n",
+			e->flows_created, engine_flows(e), e->flows_closed,
+			e->flows_reset, e->flows_idle, e->flows_evicted,
+			e->cookies_sent, e->cookies_ok, e->retransmits,
+			e->probes);
 	for (d = DROP_NO_RULE; d < DROP__MAX; d++)
 		if (e->drops[d])
 			fprintf(out, "riposte:   %s: %" PRIu64 "\n",
@@ -105,11 +126,17 @@ static void print_counters(const struct run *r, FILE *out)
 				r->rs->rules[i].pos.line, e->matched[i]);
 }
 
-static void narrate(const struct run *r, const struct engine_result *res)
+/* A frame in and its answer, or (timer) what the flow timers sent. */
+static void narrate(const struct run *r, const struct engine_result *res,
+		    bool timer)
 {
 	static struct pkt rp;
 	unsigned i;
 
+	if (timer) {
+		fputs("riposte: - flow timers\n", stderr);
+		goto replies;
+	}
 	fputs("riposte: < ", stderr);
 	pkt_print_line(stderr, &res->req);
 	if (res->rule)
@@ -118,6 +145,7 @@ static void narrate(const struct run *r, const struct engine_result *res)
 		fprintf(stderr, "  (%s%s%s)", engine_drop_name(res->drop),
 			res->why ? ": " : "", res->why ? res->why : "");
 	fputc('\n', stderr);
+replies:
 	for (i = 0; i < res->n; i++) {
 		pkt_parse(&rp, res->frame[i], res->len[i]);
 		fputs("riposte: > ", stderr);
@@ -127,20 +155,11 @@ static void narrate(const struct run *r, const struct engine_result *res)
 	(void)r;
 }
 
-static void on_frame(unsigned char *user, const struct pcap_pkthdr *h,
-		     const unsigned char *bytes)
+/* Copies res's replies into the batch, sending it when it is full. */
+static void queue_replies(struct run *r, const struct engine_result *res)
 {
-	struct run *r = (struct run *)(void *)user;
-	struct engine_result *res = &r->res;
-	uint64_t us =
-		(uint64_t)h->ts.tv_sec * 1000000u + (uint64_t)h->ts.tv_usec;
 	unsigned i;
 
-	engine_handle(r->eng, bytes, h->caplen, h->len, us, res);
-	if (r->conf.verbose > 0)
-		narrate(r, res);
-	if (r->log.f)
-		run_log_result(&r->log, us, res);
 	for (i = 0; i < res->n; i++) {
 		uint8_t *dst;
 
@@ -171,6 +190,97 @@ static void on_frame(unsigned char *user, const struct pcap_pkthdr *h,
 	}
 }
 
+static void flush_replies(struct run *r)
+{
+	if (r->n_out) {
+		io_live_send(r->live, r->out, r->n_out);
+		r->n_out = 0;
+	}
+}
+
+static void on_frame(unsigned char *user, const struct pcap_pkthdr *h,
+		     const unsigned char *bytes)
+{
+	struct run *r = (struct run *)(void *)user;
+	struct engine_result *res = &r->res;
+	uint64_t us =
+		(uint64_t)h->ts.tv_sec * 1000000u + (uint64_t)h->ts.tv_usec;
+
+	engine_handle(r->eng, bytes, h->caplen, h->len, us, res);
+	if (r->conf.verbose > 0)
+		narrate(r, res, false);
+	if (r->log.f)
+		run_log_result(&r->log, us, res);
+	queue_replies(r, res);
+}
+
+/* The engine's clock: microseconds of CLOCK_REALTIME, as pcap stamps. */
+static uint64_t now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
+
+/*
+ * Sets the timer to the wheel's next deadline, when that is sooner than
+ * what it is set for (a later one it would only wake early for).
+ */
+static void tick_arm(struct run *r)
+{
+	uint32_t at = flow_timer_soonest(&r->eng->flows), now;
+	int32_t delay;
+
+	if (!at) {
+		if (r->tick_at) {
+			ev_timer_stop(r->loop, &r->tick);
+			r->tick_at = 0;
+		}
+		return;
+	}
+	if (r->tick_at && !seq_lt(at, r->tick_at))
+		return;
+	now = (uint32_t)(now_us() / 1000u);
+	delay = (int32_t)(at - now);
+	ev_timer_stop(r->loop, &r->tick);
+	ev_timer_set(&r->tick, delay > 0 ? delay / 1000.0 : 0.0, 0.0);
+	ev_timer_start(r->loop, &r->tick);
+	r->tick_at = at;
+}
+
+static void on_tick(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	struct run *r = w->data;
+	struct engine_result *res = &r->res;
+	uint64_t us = now_us();
+	unsigned rounds = 0;
+	int more;
+
+	(void)loop;
+	(void)revents;
+	r->tick_at = 0;
+	/* Bounded: a wheel with more due than this goes on next time. */
+	do {
+		more = engine_tick(r->eng, us, res);
+		if (r->conf.verbose > 0 && res->n)
+			narrate(r, res, true);
+		if (r->log.f && res->n)
+			run_log_timer(&r->log, us, res);
+		queue_replies(r, res);
+	} while (more && ++rounds < RUN_BATCH);
+	flush_replies(r);
+	if (more) {
+		ev_timer_set(&r->tick, 0.0, 0.0);
+		ev_timer_start(r->loop, &r->tick);
+		r->tick_at = (uint32_t)(us / 1000u);
+		if (!r->tick_at)
+			r->tick_at = 1;
+		return;
+	}
+	tick_arm(r);
+}
+
 static void on_readable(struct ev_loop *loop, ev_io *w, int revents)
 {
 	struct run *r = w->data;
@@ -182,11 +292,9 @@ static void on_readable(struct ev_loop *loop, ev_io *w, int revents)
 	do {
 		n = io_live_dispatch(r->live, RUN_BATCH, on_frame,
 				     (unsigned char *)r, err, sizeof(err));
-		if (r->n_out) {
-			io_live_send(r->live, r->out, r->n_out);
-			r->n_out = 0;
-		}
+		flush_replies(r);
 	} while (n == RUN_BATCH);
+	tick_arm(r);
 	if (n < 0) {
 		fprintf(stderr, "riposte: capture: %s\n", err);
 		ev_break(loop, EVBREAK_ALL);
@@ -238,7 +346,8 @@ static void on_reload(struct ev_loop *loop, ev_signal *w, int revents)
 				  r->seed;
 	e = calloc(1, sizeof(*e));
 	filter = ruleset_capture_filter(rs);
-	if (!e || !filter || engine_init(e, rs, seed) < 0) {
+	if (!e || !filter ||
+	    engine_init_flows(e, rs, seed, (uint32_t)r->conf.flows_max) < 0) {
 		fputs("riposte: reload: out of memory, the old rules stay\n",
 		      stderr);
 		goto fail;
@@ -270,12 +379,30 @@ static void on_reload(struct ev_loop *loop, ev_signal *w, int revents)
 	e->filter_runs = r->eng->filter_runs;
 	for (k = 0; k < DROP__MAX; k++)
 		e->drops[k] = r->eng->drops[k];
+	e->flows_created = r->eng->flows_created;
+	e->flows_closed = r->eng->flows_closed;
+	e->flows_reset = r->eng->flows_reset + engine_flows(r->eng);
+	e->flows_idle = r->eng->flows_idle;
+	e->flows_evicted = r->eng->flows_evicted;
+	e->cookies_sent = r->eng->cookies_sent;
+	e->cookies_ok = r->eng->cookies_ok;
+	e->retransmits = r->eng->retransmits;
+	e->probes = r->eng->probes;
+	/*
+	 * The flows go with the old rules (their scripts point into them):
+	 * a connection open now is answered as one riposte does not know.
+	 */
+	if (engine_flows(r->eng))
+		fprintf(stderr,
+			"riposte: reload: %u open connections dropped\n",
+			engine_flows(r->eng));
 	engine_cleanup(r->eng);
 	free(r->eng);
 	ruleset_free(r->rs);
 	r->eng = e;
 	r->rs = rs;
 	r->seed = seed;
+	tick_arm(r);
 	fprintf(stderr, "riposte: reloaded %s: %zu rules\n", r->conf.rules,
 		rs->n_rules);
 	return;
@@ -324,9 +451,12 @@ static int run_loop(struct run *r)
 		fputs("riposte: run: cannot start the event loop\n", stderr);
 		return 1;
 	}
+	r->loop = loop;
 	ev_io_init(&io, on_readable, io_live_fd(r->live), EV_READ);
 	io.data = r;
 	ev_io_start(loop, &io);
+	ev_init(&r->tick, on_tick);
+	r->tick.data = r;
 	ev_signal_init(&sint, on_stop, SIGINT);
 	ev_signal_init(&sterm, on_stop, SIGTERM);
 	ev_signal_init(&shup, on_reload, SIGHUP);
@@ -343,13 +473,14 @@ static int run_loop(struct run *r)
 
 int run_main(int argc, char *argv[])
 {
-	enum { O_LOG = 256, O_NOFW, O_SEED, O_SNAPLEN, O_BUFSIZE };
+	enum { O_LOG = 256, O_NOFW, O_SEED, O_SNAPLEN, O_BUFSIZE, O_FLOWS };
 	static const struct option longopts[] = {
 		{ "log", required_argument, NULL, O_LOG },
 		{ "no-firewall", no_argument, NULL, O_NOFW },
 		{ "seed", required_argument, NULL, O_SEED },
 		{ "snaplen", required_argument, NULL, O_SNAPLEN },
 		{ "buffer-size", required_argument, NULL, O_BUFSIZE },
+		{ "flows-max", required_argument, NULL, O_FLOWS },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -396,17 +527,29 @@ int run_main(int argc, char *argv[])
 			break;
 		}
 		case O_SNAPLEN:
-			if (parse_int(optarg, 262144, &cli.snaplen) < 0 ||
-			    cli.snaplen < 64)
+			if (parse_int(optarg, CONF_SNAPLEN_MAX, &cli.snaplen) <
+				    0 ||
+			    cli.snaplen < CONF_SNAPLEN_MIN)
 				return cmd_usage_error("run", run_usage,
 						       "bad snaplen '%s'",
 						       optarg);
 			break;
 		case O_BUFSIZE:
-			if (parse_int(optarg, 1 << 30, &cli.buffer_size) < 0)
+			if (parse_int(optarg, CONF_BUFFER_MAX,
+				      &cli.buffer_size) < 0)
 				return cmd_usage_error("run", run_usage,
 						       "bad buffer size '%s'",
 						       optarg);
+			break;
+		case O_FLOWS:
+			if (parse_int(optarg, CONF_FLOWS_MAX, &cli.flows_max) <
+				    0 ||
+			    cli.flows_max < 1)
+				return cmd_usage_error(
+					"run", run_usage,
+					"bad flows-max '%s' (1 to "
+					"%d)",
+					optarg, CONF_FLOWS_MAX);
 			break;
 		case 'h':
 			run_usage(stdout);
@@ -453,6 +596,8 @@ int run_main(int argc, char *argv[])
 		r.conf.snaplen = cli.snaplen;
 	if (cli.buffer_size)
 		r.conf.buffer_size = cli.buffer_size;
+	if (cli.flows_max)
+		r.conf.flows_max = cli.flows_max;
 	if (argc - optind == 1)
 		r.conf.rules = argv[optind];
 	else if (argc - optind > 1) {
@@ -487,7 +632,8 @@ int run_main(int argc, char *argv[])
 	r.outbuf = calloc(RUN_BATCH * ENGINE_REPLIES_MAX, sizeof(*r.outbuf));
 	filter = ruleset_capture_filter(r.rs);
 	if (!r.eng || !r.outbuf || !filter ||
-	    engine_init(r.eng, r.rs, r.seed) < 0) {
+	    engine_init_flows(r.eng, r.rs, r.seed, (uint32_t)r.conf.flows_max) <
+		    0) {
 		fputs("riposte: run: out of memory\n", stderr);
 		status = 1;
 		goto out;

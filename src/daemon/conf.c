@@ -15,16 +15,21 @@ static const struct {
 	const char *key;
 	enum kind kind;
 	size_t off;
+	unsigned long min, max; /* K_INT's range */
 } keys[] = {
-	{ "interface", K_STR, offsetof(struct run_conf, interface) },
-	{ "rules", K_STR, offsetof(struct run_conf, rules) },
-	{ "user", K_STR, offsetof(struct run_conf, user) },
-	{ "log", K_STR, offsetof(struct run_conf, log) },
-	{ "firewall", K_BOOL, offsetof(struct run_conf, firewall) },
-	{ "verbose", K_BOOL, offsetof(struct run_conf, verbose) },
-	{ "seed", K_U64, offsetof(struct run_conf, seed) },
-	{ "snaplen", K_INT, offsetof(struct run_conf, snaplen) },
-	{ "buffer-size", K_INT, offsetof(struct run_conf, buffer_size) },
+	{ "interface", K_STR, offsetof(struct run_conf, interface), 0, 0 },
+	{ "rules", K_STR, offsetof(struct run_conf, rules), 0, 0 },
+	{ "user", K_STR, offsetof(struct run_conf, user), 0, 0 },
+	{ "log", K_STR, offsetof(struct run_conf, log), 0, 0 },
+	{ "firewall", K_BOOL, offsetof(struct run_conf, firewall), 0, 0 },
+	{ "verbose", K_BOOL, offsetof(struct run_conf, verbose), 0, 0 },
+	{ "seed", K_U64, offsetof(struct run_conf, seed), 0, 0 },
+	{ "snaplen", K_INT, offsetof(struct run_conf, snaplen),
+	  CONF_SNAPLEN_MIN, CONF_SNAPLEN_MAX },
+	{ "buffer-size", K_INT, offsetof(struct run_conf, buffer_size), 0,
+	  CONF_BUFFER_MAX },
+	{ "flows-max", K_INT, offsetof(struct run_conf, flows_max), 1,
+	  CONF_FLOWS_MAX },
 };
 
 static struct ast_pos at(unsigned line, const char *start, const char *p)
@@ -93,7 +98,8 @@ static void conf_line(char *s, unsigned line, struct run_conf *c,
 	if (i == sizeof(keys) / sizeof(keys[0])) {
 		diag_error(d, at(line, s, key),
 			   "unknown key '%s' (interface, rules, user, log, "
-			   "firewall, verbose, seed, snaplen, buffer-size)",
+			   "firewall, verbose, seed, snaplen, buffer-size, "
+			   "flows-max)",
 			   key);
 		return;
 	}
@@ -124,8 +130,8 @@ static void conf_line(char *s, unsigned line, struct run_conf *c,
 		errno = 0;
 		v = strtoull(val, &e, 0);
 		if (errno || !*val || *e || *val == '-' ||
-		    (keys[i].kind == K_INT && v > 1u << 30) ||
-		    (!strcmp(key, "snaplen") && (v < 64 || v > 262144))) {
+		    (keys[i].kind == K_INT &&
+		     (v < keys[i].min || v > keys[i].max))) {
 			diag_error(d, at(line, s, val),
 				   "bad number '%s' for %s", val, key);
 			return;

@@ -13,6 +13,12 @@
 
 #include "lang/diag.h"
 
+/* The ranges of the numbers, for the file and the command line alike. */
+#define CONF_SNAPLEN_MIN 64
+#define CONF_SNAPLEN_MAX 262144
+#define CONF_BUFFER_MAX (1 << 30)
+#define CONF_FLOWS_MAX 16777216 /* as `set flows_max` */
+
 struct run_conf {
 	const char *interface;
 	const char *rules;
@@ -23,6 +29,7 @@ struct run_conf {
 	uint64_t seed;
 	int snaplen;
 	int buffer_size;
+	int flows_max; /* 0: the rule file's `set flows_max` */
 	int verbose; /* -1 unset */
 	/* Storage for the strings above when they come from a file. */
 	char *store;

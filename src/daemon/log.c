@@ -73,12 +73,31 @@ static void head(struct run_log *l, uint64_t ts_us, const char *event)
 		ts_us / 1000000u, ts_us % 1000000u, event, l->n);
 }
 
-void run_log_result(struct run_log *l, uint64_t ts_us,
-		    const struct engine_result *res)
+static void replies(struct run_log *l, uint64_t ts_us,
+		    const struct engine_result *res, bool timer)
 {
 	static struct pkt rp;
 	unsigned i;
 
+	for (i = 0; i < res->n; i++) {
+		pkt_parse(&rp, res->frame[i], res->len[i]);
+		head(l, ts_us, "reply");
+		fprintf(l->f, ",\"len\":%zu,%s\"summary\":", res->len[i],
+			timer ? "\"timer\":true," : "");
+		summary(l->f, &rp);
+		fputs("}\n", l->f);
+	}
+}
+
+void run_log_timer(struct run_log *l, uint64_t ts_us,
+		   const struct engine_result *res)
+{
+	replies(l, ts_us, res, true);
+}
+
+void run_log_result(struct run_log *l, uint64_t ts_us,
+		    const struct engine_result *res)
+{
 	l->n++;
 	head(l, ts_us, "frame");
 	fprintf(l->f, ",\"len\":%zu,\"summary\":", res->req.caplen);
@@ -92,13 +111,7 @@ void run_log_result(struct run_log *l, uint64_t ts_us,
 		fprintf(l->f, ",\"line\":%u%s}\n", res->rule->pos.line,
 			res->log ? ",\"log\":true" : "");
 	}
-	for (i = 0; i < res->n; i++) {
-		pkt_parse(&rp, res->frame[i], res->len[i]);
-		head(l, ts_us, "reply");
-		fprintf(l->f, ",\"len\":%zu,\"summary\":", res->len[i]);
-		summary(l->f, &rp);
-		fputs("}\n", l->f);
-	}
+	replies(l, ts_us, res, false);
 	if (res->drop != DROP_NONE) {
 		head(l, ts_us, "drop");
 		fprintf(l->f, ",\"reason\":\"%s\"",

@@ -21,8 +21,12 @@ struct run_log {
 };
 
 int run_log_open(struct run_log *l, const char *path, char *err, size_t errlen);
+/* One frame: "frame", then "rule", each "reply" and "drop" events. */
 void run_log_result(struct run_log *l, uint64_t ts_us,
 		    const struct engine_result *res);
+/* What the flow timers sent: "reply" events with "timer": true. */
+void run_log_timer(struct run_log *l, uint64_t ts_us,
+		   const struct engine_result *res);
 void run_log_close(struct run_log *l);
 
 /* Writes s as a JSON string (quotes and escapes included). */

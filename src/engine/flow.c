@@ -39,8 +39,6 @@ static bool key_eq(const struct flow_key *a, const struct flow_key *b)
 
 int flow_table_init(struct flow_table *t, uint32_t max, uint64_t key)
 {
-	uint32_t i;
-
 	memset(t, 0, sizeof(*t));
 	t->max = max;
 	t->hash_key = key;
@@ -54,9 +52,13 @@ int flow_table_init(struct flow_table *t, uint32_t max, uint64_t key)
 		flow_table_cleanup(t);
 		return -ENOMEM;
 	}
-	for (i = 0; i < max; i++)
-		t->f[i].hnext = i + 2 <= max ? i + 2 : 0;
-	t->free_head = max ? 1 : 0;
+	/*
+	 * No free list through every slot yet: slots are handed out in
+	 * order first (t->fresh), so the pages of a big table are touched
+	 * only when that many flows have lived.
+	 */
+	t->free_head = 0;
+	t->fresh = 0;
 	return 0;
 }
 
@@ -80,7 +82,7 @@ void flow_table_cleanup(struct flow_table *t)
 	uint32_t i;
 
 	if (t->f)
-		for (i = 0; i < t->max; i++)
+		for (i = 0; i < t->fresh; i++)
 			if (t->f[i].state != FLOW_FREE)
 				flow_buffers_free(&t->f[i]);
 	free(t->f);
@@ -107,10 +109,14 @@ struct flow *flow_insert(struct flow_table *t, const struct flow_key *k)
 	uint32_t i = t->free_head, *b;
 	struct flow *f;
 
-	if (!i)
+	if (i) {
+		t->free_head = t->f[i - 1].hnext;
+	} else if (t->fresh < t->max) {
+		i = ++t->fresh;
+	} else {
 		return NULL;
+	}
 	f = &t->f[i - 1];
-	t->free_head = f->hnext;
 	memset(f, 0, sizeof(*f));
 	f->k = *k;
 	b = &t->bucket[key_hash(t, k) & (t->n_buckets - 1)];
@@ -162,8 +168,8 @@ struct flow *flow_embryonic_victim(struct flow_table *t)
 	if (!t->n_embryonic)
 		return NULL;
 	/* The cursor rotates, so eviction is spread over the table. */
-	for (n = 0; n < t->max; n++) {
-		t->cursor = (t->cursor + 1) % t->max;
+	for (n = 0; n < t->fresh; n++) {
+		t->cursor = (t->cursor + 1) % t->fresh;
 		if (t->f[t->cursor].state == FLOW_SYN_RCVD)
 			return &t->f[t->cursor];
 	}
@@ -196,6 +202,9 @@ void flow_timer_rearm(struct flow_table *t, struct flow *f)
 	if (!d)
 		d = 1;
 	f->deadline = d;
+	/* soonest stays a lower bound of every deadline (or unknown, 0). */
+	if (!t->n_timers || (t->soonest && seq_lt(d, t->soonest)))
+		t->soonest = d;
 	head = &t->slot[(d / FLOW_WHEEL_MS) % FLOW_WHEEL_SLOTS];
 	f->tnext = *head;
 	f->tprev = 0;
@@ -237,4 +246,25 @@ struct flow *flow_timer_next(struct flow_table *t, uint32_t now_ms)
 			t->now_ms = now_ms;
 	}
 	return NULL;
+}
+
+uint32_t flow_timer_soonest(struct flow_table *t)
+{
+	uint32_t i, slot, ms;
+
+	if (!t->n_timers)
+		return t->soonest = 0;
+	/* Before the hand, it is stale: the wheel has run past it. */
+	if (t->soonest && !seq_lt(t->soonest, t->now_ms))
+		return t->soonest;
+	/* The first slot from the hand on that holds a flow. */
+	for (i = 0; i < FLOW_WHEEL_SLOTS; i++) {
+		slot = (t->now_ms / FLOW_WHEEL_MS + i) % FLOW_WHEEL_SLOTS;
+		if (t->slot[slot])
+			break;
+	}
+	ms = (t->now_ms / FLOW_WHEEL_MS + i) * FLOW_WHEEL_MS;
+	if (seq_lt(ms, t->now_ms))
+		ms = t->now_ms;
+	return t->soonest = ms ? ms : 1;
 }

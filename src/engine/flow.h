@@ -117,12 +117,14 @@ struct flow_table {
 	uint32_t *bucket; /* index + 1 */
 	uint32_t max, n_buckets, used;
 	uint32_t free_head; /* free list through hnext */
+	uint32_t fresh; /* slots ever used: f[fresh..max) never were */
 	uint32_t n_embryonic; /* in FLOW_SYN_RCVD */
 	uint32_t cursor; /* where the search for an embryonic victim goes on */
 	/* The wheel: WHEEL_SLOTS lists of flows by deadline. */
 	uint32_t *slot; /* index + 1 */
 	uint32_t now_ms; /* the wheel has run every deadline before this */
 	uint32_t n_timers;
+	uint32_t soonest; /* no deadline is before it (0: none set) */
 	uint64_t hash_key;
 };
 
@@ -147,6 +149,16 @@ void flow_timer_rearm(struct flow_table *t, struct flow *f);
  * wheel, or NULL once every due one has been returned.
  */
 struct flow *flow_timer_next(struct flow_table *t, uint32_t now_ms);
+
+/*
+ * When to run the wheel next (engine ms), 0 when no timer is set: never
+ * after the earliest deadline, maybe before it (the start of the first
+ * slot that holds a flow; a flow due in a later turn of the wheel makes
+ * an early call that finds nothing).  Cheap after flow_timer_rearm; after
+ * flow_timer_next it looks at the slots from the hand on, at most one
+ * turn's worth.
+ */
+uint32_t flow_timer_soonest(struct flow_table *t);
 
 static inline uint32_t flow_index(const struct flow_table *t,
 				  const struct flow *f)

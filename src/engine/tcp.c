@@ -583,6 +583,18 @@ static void flow_setup(struct engine *e, struct flow *f, const struct crule *r,
 	(void)e;
 }
 
+/*
+ * Once the options are known: f->mss becomes the payload of a full
+ * segment, the MSS less the timestamp option every segment carries
+ * (Linux's tcp_current_mss), and the first window is ten of those.
+ */
+static void mss_settle(struct flow *f)
+{
+	if (f->flags & FLOW_F_TS)
+		f->mss = (uint16_t)(f->mss - 12);
+	f->cwnd = 10u * f->mss; /* RFC 6928 */
+}
+
 static void options_from_syn(struct flow *f, const struct crule *r,
 			     const struct pkt_tcp *t)
 {
@@ -715,7 +727,6 @@ static struct flow *cookie_flow(struct engine *e, const struct crule *r,
 	flow_setup(e, f, r, q, t->ack - 1);
 	if (f->mss > cookie_mss[idx])
 		f->mss = cookie_mss[idx];
-	f->cwnd = 10u * f->mss;
 	f->flags |= FLOW_F_COOKIE;
 	if (t->ohas & PKT_TCPO_TS) {
 		bits = t->tsecr & 31u;
@@ -733,6 +744,7 @@ static struct flow *cookie_flow(struct engine *e, const struct crule *r,
 		if (seq_lt(tsval_of(f, now), t->tsecr))
 			f->ts_off += t->tsecr - tsval_of(f, now);
 	}
+	mss_settle(f);
 	f->irs = t->seq - 1;
 	f->rcv_nxt = t->seq;
 	f->snd_una = f->snd_nxt = f->snd_max = f->snd_end = t->ack;
@@ -1011,6 +1023,7 @@ static int no_flow(struct engine *e, const struct crule *r, const struct pkt *q,
 		}
 		flow_setup(e, f, r, q, host_isn(e, q));
 		options_from_syn(f, r, t);
+		mss_settle(f);
 		if (ecn_setup(r, q))
 			f->flags |= FLOW_F_ECN;
 		f->irs = t->seq;

@@ -22,7 +22,8 @@
 #include "lang/diag.h"
 #include "lang/parse.h"
 
-#define FILE_DATA_MAX (1u << 20) /* bytes of one `file "..."` */
+#define FILE_DATA_MAX (16u << 20) /* bytes of one `file "..."` */
+#define UDP_DATA_MAX 65507u /* the most an IPv4 UDP datagram carries */
 
 /* A locally administered MAC made from the host's first address. */
 static void derive_mac(const struct ast_addr *a, uint8_t mac[6])
@@ -337,10 +338,17 @@ static void compile_host(struct ruleset *rs, struct diag *d,
 		r->pos = p->pos;
 		r->ports = p;
 		r->policy = p->policy;
-		if (p->has_udp_reply)
+		if (p->has_udp_reply) {
 			r->udp_reply =
 				data_load(&rs->arena, d, rs->path,
 					  &p->udp_reply, &r->udp_reply_len);
+			if (r->udp_reply && r->udp_reply_len > UDP_DATA_MAX)
+				diag_error(
+					d, p->udp_reply.pos,
+					"a UDP reply holds at most %u bytes, "
+					"not %zu",
+					UDP_DATA_MAX, r->udp_reply_len);
+		}
 		if (p->service.has_banner || p->service.n_triggers)
 			r->svc = compile_service(rs, d, &p->service);
 		r->service = r->svc != NULL;
@@ -353,7 +361,7 @@ static void compile_host(struct ruleset *rs, struct diag *d,
 #undef HOST_RULE
 }
 
-/* set seed N | set flows-max N | set idle-timeout SECONDS */
+/* set seed N | set flows_max N | set idle_timeout SECONDS */
 static void compile_set(struct ruleset *rs, struct diag *d,
 			const struct ast_set *st)
 {

@@ -79,7 +79,7 @@ struct ctrigger {
 	const uint8_t *text; /* PREFIX */
 	size_t len;
 	bool has_re;
-	regex_t re; /* REGEX, compiled REG_EXTENDED | REG_NOSUB */
+	regex_t re; /* REGEX, compiled REG_EXTENDED (the match's end counts) */
 	struct csact *acts;
 	size_t n_acts;
 };

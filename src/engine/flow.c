@@ -40,6 +40,8 @@ static bool key_eq(const struct flow_key *a, const struct flow_key *b)
 int flow_table_init(struct flow_table *t, uint32_t max, uint64_t key)
 {
 	memset(t, 0, sizeof(*t));
+	if (max > 1u << 30)
+		return -EINVAL;
 	t->max = max;
 	t->hash_key = key;
 	/* A power of two at least max: chains of one on average. */
@@ -245,26 +247,38 @@ struct flow *flow_timer_next(struct flow_table *t, uint32_t now_ms)
 		if (seq_lt(now_ms, t->now_ms))
 			t->now_ms = now_ms;
 	}
+	/* Every due flow is out: the hand is at now, not behind it. */
+	if (seq_lt(t->now_ms, now_ms) &&
+	    t->now_ms / FLOW_WHEEL_MS == now_ms / FLOW_WHEEL_MS)
+		t->now_ms = now_ms;
 	return NULL;
 }
 
 uint32_t flow_timer_soonest(struct flow_table *t)
 {
-	uint32_t i, slot, ms;
+	uint32_t i, j, ms, base, best = 0;
 
 	if (!t->n_timers)
 		return t->soonest = 0;
-	/* Before the hand, it is stale: the wheel has run past it. */
-	if (t->soonest && !seq_lt(t->soonest, t->now_ms))
+	/* At or behind the hand, it is stale: the wheel has run to it. */
+	if (t->soonest && seq_lt(t->now_ms, t->soonest))
 		return t->soonest;
-	/* The first slot from the hand on that holds a flow. */
-	for (i = 0; i < FLOW_WHEEL_SLOTS; i++) {
-		slot = (t->now_ms / FLOW_WHEEL_MS + i) % FLOW_WHEEL_SLOTS;
-		if (t->slot[slot])
+	/*
+	 * The hand's own slot: its flows due in this turn (one left due by
+	 * a run cut short is at or behind the hand: now, then).
+	 */
+	base = t->now_ms / FLOW_WHEEL_MS * FLOW_WHEEL_MS;
+	for (j = t->slot[(t->now_ms / FLOW_WHEEL_MS) % FLOW_WHEEL_SLOTS]; j;
+	     j = t->f[j - 1].tnext)
+		if (t->f[j - 1].deadline - base < FLOW_WHEEL_MS &&
+		    (!best || seq_lt(t->f[j - 1].deadline, best)))
+			best = t->f[j - 1].deadline;
+	if (best)
+		return t->soonest = best;
+	/* Else the start of the next slot that holds a flow. */
+	for (i = 1; i < FLOW_WHEEL_SLOTS; i++)
+		if (t->slot[(t->now_ms / FLOW_WHEEL_MS + i) % FLOW_WHEEL_SLOTS])
 			break;
-	}
-	ms = (t->now_ms / FLOW_WHEEL_MS + i) * FLOW_WHEEL_MS;
-	if (seq_lt(ms, t->now_ms))
-		ms = t->now_ms;
+	ms = base + i * FLOW_WHEEL_MS;
 	return t->soonest = ms ? ms : 1;
 }

@@ -131,6 +131,7 @@ struct flow_table {
 #define FLOW_WHEEL_SLOTS 4096
 #define FLOW_WHEEL_MS 4 /* one slot: 16 s a turn */
 
+/* A table of max flows (at most 2^30); 0, -EINVAL or -ENOMEM. */
 int flow_table_init(struct flow_table *t, uint32_t max, uint64_t key);
 void flow_table_cleanup(struct flow_table *t);
 
@@ -139,7 +140,11 @@ struct flow *flow_lookup(struct flow_table *t, const struct flow_key *k);
 struct flow *flow_insert(struct flow_table *t, const struct flow_key *k);
 /* Frees f's buffers and its slot; f is invalid afterwards. */
 void flow_remove(struct flow_table *t, struct flow *f);
-/* The oldest embryonic flow (for eviction), or NULL. */
+/*
+ * An embryonic flow to evict: the next one in the table after the last
+ * one returned (a rotating cursor spreads eviction over the table), or
+ * NULL when there is none.
+ */
 struct flow *flow_embryonic_victim(struct flow_table *t);
 
 /* Puts f on the wheel at its earliest timer, or takes it off. */

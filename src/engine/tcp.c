@@ -292,14 +292,22 @@ static int rx_append(struct flow *f, const uint8_t *p, uint32_t len)
 	return 0;
 }
 
-/* Which trigger fires on the request so far: index, -1 none, -2 wait. */
-static int trigger_pick(const struct csvc *sv, const struct flow_rxq *rx)
+/*
+ * Which trigger fires on the request so far: its index, -1 none, -2 wait
+ * (a prefix that may still come).  *take is what the trigger takes of the
+ * request: a regex the bytes up to the end of its match (so that a line
+ * protocol answers line by line), a prefix, `any` and a regex that
+ * matches nothing but the empty string all of it.
+ */
+static int trigger_pick(const struct csvc *sv, const struct flow_rxq *rx,
+			uint32_t *take)
 {
 	regmatch_t m;
 	size_t i;
 
 	if (!rx || !rx->len)
 		return -1;
+	*take = rx->len;
 	for (i = 0; i < sv->n_trig; i++) {
 		const struct ctrigger *t = &sv->trig[i];
 
@@ -316,8 +324,11 @@ static int trigger_pick(const struct csvc *sv, const struct flow_rxq *rx)
 			m.rm_so = 0;
 			m.rm_eo = (regoff_t)rx->len;
 			if (t->has_re && regexec(&t->re, (const char *)rx->b, 1,
-						 &m, REG_STARTEND) == 0)
+						 &m, REG_STARTEND) == 0) {
+				if (m.rm_eo > 0 && (uint32_t)m.rm_eo <= rx->len)
+					*take = (uint32_t)m.rm_eo;
 				return (int)i;
+			}
 			break;
 		case AST_TRIG_ANY:
 			return (int)i;
@@ -335,6 +346,7 @@ static int script_run(struct engine *e, struct flow *f, uint32_t now,
 		      struct engine_result *res)
 {
 	const struct csvc *sv = rule_of(e, f)->svc;
+	uint32_t take = 0;
 	int steps, k;
 
 	if (!sv)
@@ -345,7 +357,7 @@ static int script_run(struct engine *e, struct flow *f, uint32_t now,
 		if (f->flags & (FLOW_F_WAITING | FLOW_F_SCRIPT_DONE))
 			return 0;
 		if (!f->trig) {
-			k = trigger_pick(sv, f->rx);
+			k = trigger_pick(sv, f->rx, &take);
 			if (k < 0) {
 				/* A full request that fires nothing is dropped. */
 				if (k == -1 && f->rx && f->rx->len >= RX_MAX) {
@@ -356,7 +368,7 @@ static int script_run(struct engine *e, struct flow *f, uint32_t now,
 			}
 			f->trig = (uint16_t)(k + 1);
 			f->act = 0;
-			f->consumed = f->rx->len;
+			f->consumed = take;
 		}
 		t = &sv->trig[f->trig - 1];
 		while (f->act < t->n_acts) {

@@ -228,7 +228,7 @@ static struct csvc *compile_service(struct ruleset *rs, struct diag *d,
 		ct->len = tr->len;
 		if (tr->kind == AST_TRIG_REGEX) {
 			rc = regcomp(&ct->re, (const char *)tr->text,
-				     REG_EXTENDED | REG_NOSUB);
+				     REG_EXTENDED);
 			if (rc) {
 				char msg[128];
 

@@ -1346,21 +1346,69 @@ static bool trigger(struct parser *p, struct ast_trigger *tr)
 	if (t->kind == TOK_REGEX) {
 		char *re = arena_alloc(p->a, t->len);
 		size_t i, n = 0;
+		struct ast_pos at = tr->pos;
+		bool bad = false;
 
 		take(p);
 		if (!re) {
 			nomem(p);
 			return false;
 		}
-		/* Between the slashes, with "\/" turned back into "/". */
+		/*
+		 * Between the slashes, with "\/" turned back into "/" and
+		 * the escapes of strings for bytes (\r \n \t \xHH), so that
+		 * /^QUIT\r\n/ means what it says; a byte that is special to
+		 * the regex keeps a backslash before it.  Other backslash
+		 * sequences are the regex's own.
+		 */
 		for (i = 1; i + 1 < s.len; i++) {
-			if (s.text[i] == '\\' && s.text[i + 1] == '/' &&
-			    i + 2 < s.len)
-				i++;
-			re[n++] = s.text[i];
+			char ch = s.text[i], e = s.text[i + 1];
+			int hi, lo;
+
+			if (ch != '\\' || i + 2 >= s.len) {
+				re[n++] = ch;
+				continue;
+			}
+			i++;
+			if (e == '/' || e == 'r' || e == 'n' || e == 't') {
+				re[n++] = e == 'r' ? '\r' :
+					  e == 'n' ? '\n' :
+					  e == 't' ? '\t' :
+						     '/';
+				continue;
+			}
+			hi = e == 'x' && i + 3 < s.len ?
+				     lex_hexval((unsigned char)s.text[i + 1]) :
+				     -1;
+			lo = hi >= 0 ?
+				     lex_hexval((unsigned char)s.text[i + 2]) :
+				     -1;
+			at.col = tr->pos.col + (unsigned)i - 1;
+			if (e == 'x' && lo < 0) {
+				err(p, at, "\\x needs two hex digits");
+				bad = true;
+				continue;
+			}
+			if (e != 'x') {
+				re[n++] = '\\';
+				re[n++] = e;
+				continue;
+			}
+			i += 2;
+			ch = (char)(hi << 4 | lo);
+			if (!ch) {
+				err(p, at,
+				    "a regular expression cannot hold a NUL "
+				    "byte");
+				bad = true;
+				continue;
+			}
+			if (strchr(".[]()*+?{}|^$\\", ch))
+				re[n++] = '\\';
+			re[n++] = ch;
 		}
 		re[n] = '\0';
-		if (!n)
+		if (!n && !bad)
 			err(p, tr->pos, "empty regular expression");
 		tr->kind = AST_TRIG_REGEX;
 		tr->text = (const uint8_t *)re;

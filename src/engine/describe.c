@@ -129,7 +129,8 @@ void ruleset_print_rules(const struct ruleset *rs, FILE *out)
 					r->host->pers->name, r->host->pers->ttl,
 					r->policy == AST_TARPIT ?
 						0 :
-						r->host->pers->window,
+						host_syn_window(r->host->pers,
+								4, true),
 					r->host->pers->options_text);
 			if (r->service)
 				fputs(", service (stateful engine)", out);

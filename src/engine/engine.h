@@ -43,12 +43,13 @@ struct personality {
 	enum { IPID_ZERO, IPID_INCREMENT, IPID_RANDOM } ipid;
 	bool ecn; /* answers an ECN-setup SYN with ECE (tcp_ecn=2) */
 	bool echo_keeps_df; /* an echo reply copies the request's DF */
-	uint16_t window; /* in the SYN-ACK */
-	uint16_t mss;
+	uint16_t window; /* in the SYN-ACK (see host_syn_window) */
+	bool window_in_segments; /* rounded down to whole segments (Linux) */
+	uint16_t mss; /* over IPv4; 20 less over IPv6 (host_mss) */
 	uint8_t wscale;
-	/* Builds the SYN-ACK's options from the peer's SYN. */
+	/* Builds the SYN-ACK's options (with mss) from the peer's SYN. */
 	void (*synack_options)(struct pkt_tcp *out, const struct pkt_tcp *syn,
-			       uint32_t tsval, uint8_t store[40]);
+			       uint16_t mss, uint32_t tsval, uint8_t store[40]);
 	const char *options_text; /* for `check` */
 };
 
@@ -214,6 +215,7 @@ struct engine {
 		flows_idle;
 	uint64_t cookies_sent, cookies_ok;
 	uint64_t retransmits, dupacks_sent, challenge_acks, probes;
+	uint64_t loss_probes; /* tail loss probes (also retransmissions) */
 	uint64_t bytes_in;
 	struct pkt seg_pkt; /* scratch: the segment being built */
 	uint8_t seg[2048]; /* scratch: its payload, gathered */
@@ -255,6 +257,11 @@ const char *engine_drop_name(enum engine_drop d);
 /* Host behaviours (host.c): the answer of rule r to q, into out. */
 int host_answer(struct engine *e, const struct crule *r, const struct pkt *q,
 		uint64_t ts_us, struct engine_result *res);
+
+/* The MSS a personality offers over IPv4 (family 4) or IPv6 (6). */
+uint16_t host_mss(const struct personality *pe, int family);
+/* The window of its SYN-ACK, and of its segments after it. */
+uint16_t host_syn_window(const struct personality *pe, int family, bool ts);
 
 /* Builds o as r's next reply into res (host.c); -errno when it cannot. */
 int host_emit(struct engine *e, const struct crule *r, struct pkt *o,

@@ -64,7 +64,7 @@ int flow_table_init(struct flow_table *t, uint32_t max, uint64_t key)
 	return 0;
 }
 
-static void flow_buffers_free(struct flow *f)
+static void flow_buffers_free(struct flow_table *t, struct flow *f)
 {
 	uint32_t i;
 
@@ -75,6 +75,8 @@ static void flow_buffers_free(struct flow *f)
 		free(f->tx);
 		f->tx = NULL;
 	}
+	if (f->rx)
+		t->rx_bytes -= sizeof(*f->rx) + f->rx->cap;
 	free(f->rx);
 	f->rx = NULL;
 }
@@ -86,7 +88,7 @@ void flow_table_cleanup(struct flow_table *t)
 	if (t->f)
 		for (i = 0; i < t->fresh; i++)
 			if (t->f[i].state != FLOW_FREE)
-				flow_buffers_free(&t->f[i]);
+				flow_buffers_free(t, &t->f[i]);
 	free(t->f);
 	free(t->bucket);
 	free(t->slot);
@@ -156,7 +158,7 @@ void flow_remove(struct flow_table *t, struct flow *f)
 		;
 	if (*p)
 		*p = f->hnext;
-	flow_buffers_free(f);
+	flow_buffers_free(t, f);
 	memset(f, 0, sizeof(*f));
 	f->hnext = t->free_head;
 	t->free_head = self;

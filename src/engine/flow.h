@@ -56,6 +56,8 @@ enum {
 	FLOW_F_VLAN1 = 1u << 13, /* the peer's frames had an 802.1Q tag */
 	FLOW_F_VLAN2 = 1u << 14, /* and an 802.1ad one outside it */
 	FLOW_F_ECN = 1u << 15, /* the SYN-ACK carries ECE */
+	FLOW_F_TLP = 1u << 16, /* the RTO timer is a tail loss probe's */
+	FLOW_F_TLP_OUT = 1u << 17, /* a probe is out, not yet answered */
 };
 
 /* Bytes the service has queued: references into the rule set or owned. */
@@ -65,18 +67,42 @@ struct flow_chunk {
 	bool owned; /* malloc'd (echo): freed once acknowledged */
 };
 
+/*
+ * What is being sent: the chunks from SND.UNA on, and the scoreboard of
+ * RFC 6675, the ranges the peer's SACK blocks say it holds above SND.UNA
+ * (sorted, merged, the lowest four: the holes below them are the ones to
+ * fill first).
+ */
+#define FLOW_SACKED_MAX 4
 struct flow_txq {
 	uint32_t base; /* sequence number of c[0].p[0] */
 	uint32_t n, cap;
+	uint32_t n_sacked;
+	struct {
+		uint32_t seq, end;
+	} sacked[FLOW_SACKED_MAX];
+	uint32_t high_rxt; /* in a recovery, holes are resent up to here */
+	uint32_t rxt_mark; /* SND.MAX when SND.UNA was last resent; 0 none */
 	struct flow_chunk c[];
 };
 
 /*
- * The request: bytes received in order and not yet consumed by a trigger;
- * b[len] is 0, so regexec (and ASan's interceptor of it) stops there.
+ * The request: bytes received in order and not yet consumed by a trigger,
+ * b[0..len), then room for what came out of order: b[len + k] holds the
+ * byte of sequence number RCV.NXT + k, so a segment that fills the hole
+ * lands in place and the ranges after it join the request as they are.
+ * b[len] is 0 while nothing is beyond it, so regexec (and ASan's
+ * interceptor of it) stops there.  A flow whose script reads nothing keeps
+ * the ranges only (cap 0): they are what its SACK blocks report.
  */
+#define FLOW_OOO_MAX 4
 struct flow_rxq {
 	uint32_t len, cap;
+	uint32_t n_ooo;
+	/* Out-of-order ranges [seq, end), the most recently extended first. */
+	struct {
+		uint32_t seq, end;
+	} ooo[FLOW_OOO_MAX];
 	uint8_t b[];
 };
 
@@ -86,8 +112,8 @@ struct flow {
 	uint32_t tnext, tprev; /* wheel list: index + 1 */
 	uint32_t deadline; /* engine ms of the next timer; 0 none */
 	uint32_t rto_at, wait_at, idle_at; /* engine ms; 0 off */
+	uint32_t flags;
 	uint16_t rule; /* index of the host rule that owns the port */
-	uint16_t flags;
 	uint8_t state;
 	uint8_t snd_wscale, rcv_wscale;
 	uint8_t retries; /* retransmissions of the same data, or probes */
@@ -107,6 +133,8 @@ struct flow {
 	uint32_t ts_recent, ts_off;
 	uint32_t ts_cookie; /* a cookie SYN-ACK's encoded TSval; 0 none */
 	uint32_t rtt_seq, rtt_start;
+	uint32_t max_wnd; /* the largest window the peer offered, scaled */
+	uint32_t last_oow; /* engine ms of the last rate-limited ACK; 0 none */
 	uint32_t consumed; /* request bytes the running trigger took */
 	struct flow_txq *tx;
 	struct flow_rxq *rx;
@@ -125,6 +153,7 @@ struct flow_table {
 	uint32_t now_ms; /* the wheel has run every deadline before this */
 	uint32_t n_timers;
 	uint32_t soonest; /* no deadline is before it (0: none set) */
+	uint64_t rx_bytes; /* request buffers' capacity, every flow's */
 	uint64_t hash_key;
 };
 

@@ -53,12 +53,12 @@ static void put_ts(struct pkt_tcp *o, const struct pkt_tcp *syn, uint32_t tsval,
 
 /* Linux, tcp_options_write(): MSS, [SACK_PERM+]TS or NOP NOP SACK_PERM, NOP WS. */
 static void linux_options(struct pkt_tcp *o, const struct pkt_tcp *syn,
-			  uint32_t tsval, uint8_t st[40])
+			  uint16_t mss, uint32_t tsval, uint8_t st[40])
 {
 	bool ts = syn->ohas & PKT_TCPO_TS, sack = syn->ohas & PKT_TCPO_SACKOK;
 
-	st[0] = 1460 >> 8;
-	st[1] = 1460 & 0xff;
+	st[0] = (uint8_t)(mss >> 8);
+	st[1] = (uint8_t)mss;
 	opt_put(o, PKT_TCPOPT_MSS, st, 2);
 	if (ts) {
 		if (sack)
@@ -86,12 +86,12 @@ static void linux_options(struct pkt_tcp *o, const struct pkt_tcp *syn,
  * offered it, aligned with NOPs.
  */
 static void windows_options(struct pkt_tcp *o, const struct pkt_tcp *syn,
-			    uint32_t tsval, uint8_t st[40])
+			    uint16_t mss, uint32_t tsval, uint8_t st[40])
 {
 	bool ts = syn->ohas & PKT_TCPO_TS, sack = syn->ohas & PKT_TCPO_SACKOK;
 
-	st[0] = 1460 >> 8;
-	st[1] = 1460 & 0xff;
+	st[0] = (uint8_t)(mss >> 8);
+	st[1] = (uint8_t)mss;
 	opt_put(o, PKT_TCPOPT_MSS, st, 2);
 	if (syn->ohas & PKT_TCPO_WSCALE) {
 		st[2] = 8;
@@ -118,12 +118,12 @@ static void windows_options(struct pkt_tcp *o, const struct pkt_tcp *syn,
  * then EOLs up to a 4-byte boundary.
  */
 static void freebsd_options(struct pkt_tcp *o, const struct pkt_tcp *syn,
-			    uint32_t tsval, uint8_t st[40])
+			    uint16_t mss, uint32_t tsval, uint8_t st[40])
 {
 	size_t len;
 
-	st[0] = 1460 >> 8;
-	st[1] = 1460 & 0xff;
+	st[0] = (uint8_t)(mss >> 8);
+	st[1] = (uint8_t)mss;
 	opt_put(o, PKT_TCPOPT_MSS, st, 2);
 	if (syn->ohas & PKT_TCPO_WSCALE) {
 		st[2] = 6;
@@ -146,13 +146,33 @@ static void freebsd_options(struct pkt_tcp *o, const struct pkt_tcp *syn,
 }
 
 static const struct personality personalities[] = {
-	{ "linux", 64, true, IPID_ZERO, true, false, 65160, 1460, 7,
+	{ "linux", 64, true, IPID_ZERO, true, false, 65535, true, 1460, 7,
 	  linux_options, "mss,sackOK,TS,nop,wscale 7 (as offered)" },
-	{ "windows", 128, true, IPID_INCREMENT, false, false, 65535, 1460, 8,
-	  windows_options, "mss,nop,wscale 8,sackOK,TS (as offered)" },
-	{ "freebsd", 64, true, IPID_ZERO, true, true, 65535, 1460, 6,
+	{ "windows", 128, true, IPID_INCREMENT, false, false, 65535, false,
+	  1460, 8, windows_options, "mss,nop,wscale 8,sackOK,TS (as offered)" },
+	{ "freebsd", 64, true, IPID_ZERO, true, true, 65535, false, 1460, 6,
 	  freebsd_options, "mss,nop,wscale 6,sackOK,TS (as offered)" },
 };
+
+uint16_t host_mss(const struct personality *pe, int family)
+{
+	/* The route's advmss on a 1500-byte link: 40 or 60 bytes of headers. */
+	return (uint16_t)(family == 6 ? pe->mss - 20 : pe->mss);
+}
+
+uint16_t host_syn_window(const struct personality *pe, int family, bool ts)
+{
+	uint32_t mss = host_mss(pe, family) - (ts ? 12u : 0u);
+
+	/*
+	 * Linux's tcp_select_initial_window: 64 KiB less one rounded down
+	 * to whole segments (65160 with timestamps over IPv4, 64240
+	 * without, 64260 and 64800 over IPv6).
+	 */
+	if (pe->window_in_segments)
+		return (uint16_t)(65535u / mss * mss);
+	return pe->window;
+}
 
 const struct personality *personality_find(const char *name)
 {
@@ -491,8 +511,8 @@ static int answer_tcp(struct engine *e, const struct crule *r,
 		    (PKT_TCP_ECE | PKT_TCP_CWR) &&
 	    pe->ecn && !(ect_of(q) && !t->reserved))
 		o.tcp.flags |= PKT_TCP_ECE;
-	o.tcp.window = r->policy == AST_TARPIT ? 0 : pe->window;
-	pe->synack_options(&o.tcp, t,
+	o.tcp.window = 0; /* a tarpit */
+	pe->synack_options(&o.tcp, t, host_mss(pe, (q->has & PKT_L_IP) ? 4 : 6),
 			   (uint32_t)(ts_us / 1000 + (o.tcp.seq ^ 0x5bd1e995u)),
 			   store);
 	return host_emit(e, r, &o, res);

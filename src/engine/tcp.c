@@ -34,6 +34,8 @@
 #define RX_MAX 65536 /* request bytes kept for the triggers */
 #define SEG_ROOM 1700 /* the most one segment takes in e->out */
 #define SCRIPT_STEPS 64 /* triggers one call may run: no busy loops */
+#define RX_BUDGET (64u << 20) /* request bytes every flow together holds */
+#define OOW_MS 500 /* Linux's tcp_invalid_ratelimit */
 
 static uint32_t at(uint32_t now, uint32_t ms)
 {
@@ -56,7 +58,8 @@ static const struct crule *rule_of(const struct engine *e, const struct flow *f)
 /* The window we advertise, and accept data within. */
 static uint32_t rcv_wnd(const struct engine *e, const struct flow *f)
 {
-	return rule_of(e, f)->host->pers->window;
+	return host_syn_window(rule_of(e, f)->host->pers, f->k.family,
+			       f->flags & FLOW_F_TS);
 }
 
 static uint32_t tsval_of(const struct flow *f, uint32_t now)
@@ -93,9 +96,35 @@ static void tx_gather(const struct flow *f, uint32_t seq, uint8_t *out,
 }
 
 /*
+ * The SACK blocks of an ACK (32 bytes of st): a D-SACK block first when
+ * dsack is given (RFC 2883), then the out-of-order ranges, the latest
+ * first, as many as fit beside the timestamps (3, else 4).
+ */
+static void sack_blocks(struct pkt_tcp *o, const struct flow *f,
+			const uint32_t *dsack, uint8_t *st)
+{
+	uint32_t max = (f->flags & FLOW_F_TS) ? 3 : 4, n = 0, i;
+
+	if (dsack) {
+		put32(st, dsack[0]);
+		put32(st + 4, dsack[1]);
+		n++;
+	}
+	for (i = 0; f->rx && i < f->rx->n_ooo && n < max; i++, n++) {
+		put32(st + 8 * n, f->rx->ooo[i].seq);
+		put32(st + 8 * n + 4, f->rx->ooo[i].end);
+	}
+	if (!n)
+		return;
+	pkt_tcp_opt_add(o, PKT_TCPOPT_NOP, NULL, 0);
+	pkt_tcp_opt_add(o, PKT_TCPOPT_NOP, NULL, 0);
+	pkt_tcp_opt_add(o, PKT_TCPOPT_SACK, st, 8 * n);
+}
+
+/*
  * One segment of f: seq, flags, len bytes of the send stream from seq,
  * the options the flow negotiated (the SYN-ACK's from the personality),
- * and a D-SACK block when dsack is given.
+ * and, on an ACK, the SACK blocks (a D-SACK block when dsack is given).
  */
 static int seg_emit(struct engine *e, struct flow *f, uint32_t seq,
 		    uint16_t flags, uint32_t len, const uint32_t *dsack,
@@ -154,7 +183,7 @@ static int seg_emit(struct engine *e, struct flow *f, uint32_t seq,
 		syn.tsval = f->ts_recent;
 		o->tcp.window = (uint16_t)rcv_wnd(e, f);
 		pe->synack_options(
-			&o->tcp, &syn,
+			&o->tcp, &syn, host_mss(pe, f->k.family),
 			f->ts_cookie ? f->ts_cookie : tsval_of(f, now), store);
 		if (!(f->flags & (FLOW_F_TS | FLOW_F_WS | FLOW_F_SACK)) &&
 		    (f->flags & FLOW_F_COOKIE))
@@ -172,13 +201,8 @@ static int seg_emit(struct engine *e, struct flow *f, uint32_t seq,
 			pkt_tcp_opt_add(&o->tcp, PKT_TCPOPT_TIMESTAMP, store,
 					8);
 		}
-		if (dsack && (f->flags & FLOW_F_SACK)) {
-			put32(store + 8, dsack[0]);
-			put32(store + 12, dsack[1]);
-			pkt_tcp_opt_add(&o->tcp, PKT_TCPOPT_NOP, NULL, 0);
-			pkt_tcp_opt_add(&o->tcp, PKT_TCPOPT_NOP, NULL, 0);
-			pkt_tcp_opt_add(&o->tcp, PKT_TCPOPT_SACK, store + 8, 8);
-		}
+		if (f->flags & FLOW_F_SACK)
+			sack_blocks(&o->tcp, f, dsack, store + 8);
 	}
 	if (len) {
 		tx_gather(f, seq, e->seg, len);
@@ -225,6 +249,8 @@ static int tx_push(struct flow *f, const uint8_t *p, uint32_t len, bool owned)
 			return -1;
 		if (!f->tx) {
 			q->n = 0;
+			q->n_sacked = 0;
+			q->rxt_mark = 0;
 			q->base = f->snd_end;
 		}
 		q->cap = cap;
@@ -261,35 +287,339 @@ static void tx_trim(struct flow *f, uint32_t ack)
 	}
 }
 
-static int rx_append(struct flow *f, const uint8_t *p, uint32_t len)
+/*
+ * The scoreboard (RFC 6675 5): the peer's SACK blocks from segment t,
+ * clipped to (SND.UNA, SND.MAX] (a D-SACK block below SND.UNA says
+ * nothing of the holes), merged into the ranges.  Returns the bytes
+ * newly reported.
+ */
+static uint32_t sack_update(struct flow *f, const struct pkt_tcp *t)
+{
+	struct flow_txq *q = f->tx;
+	uint32_t i, k, seq, end, before = 0, after = 0;
+
+	if (!q || !(f->flags & FLOW_F_SACK) || !t->n_sack)
+		return 0;
+	for (k = 0; k < q->n_sacked; k++)
+		before += q->sacked[k].end - q->sacked[k].seq;
+	for (i = 0; i < t->n_sack && i < 4; i++) {
+		seq = t->sack[i][0];
+		end = t->sack[i][1];
+		if (seq_lt(seq, f->snd_una))
+			seq = f->snd_una;
+		if (seq_lt(f->snd_max, end))
+			end = f->snd_max;
+		if (!seq_lt(seq, end))
+			continue;
+		/* Merge with every range it touches, then insert in order. */
+		for (k = 0; k < q->n_sacked;) {
+			if (seq_lt(end, q->sacked[k].seq) ||
+			    seq_lt(q->sacked[k].end, seq)) {
+				k++;
+				continue;
+			}
+			if (seq_lt(q->sacked[k].seq, seq))
+				seq = q->sacked[k].seq;
+			if (seq_lt(end, q->sacked[k].end))
+				end = q->sacked[k].end;
+			memmove(&q->sacked[k], &q->sacked[k + 1],
+				(q->n_sacked - k - 1) * sizeof(q->sacked[0]));
+			q->n_sacked--;
+		}
+		for (k = 0; k < q->n_sacked && seq_lt(q->sacked[k].seq, seq);
+		     k++)
+			;
+		if (k == FLOW_SACKED_MAX)
+			continue; /* above four lower ranges: not kept */
+		if (q->n_sacked == FLOW_SACKED_MAX)
+			q->n_sacked--; /* the highest makes room */
+		memmove(&q->sacked[k + 1], &q->sacked[k],
+			(q->n_sacked - k) * sizeof(q->sacked[0]));
+		q->sacked[k].seq = seq;
+		q->sacked[k].end = end;
+		q->n_sacked++;
+	}
+	for (k = 0; k < q->n_sacked; k++)
+		after += q->sacked[k].end - q->sacked[k].seq;
+	return after > before ? after - before : 0;
+}
+
+/* SND.UNA moved: the ranges it passed go. */
+static void sack_trim(struct flow *f)
+{
+	struct flow_txq *q = f->tx;
+
+	while (q && q->n_sacked && !seq_lt(f->snd_una, q->sacked[0].seq)) {
+		if (seq_lt(f->snd_una, q->sacked[0].end)) {
+			q->sacked[0].seq = f->snd_una;
+			break;
+		}
+		memmove(&q->sacked[0], &q->sacked[1],
+			(q->n_sacked - 1) * sizeof(q->sacked[0]));
+		q->n_sacked--;
+	}
+}
+
+/*
+ * The first hole at or after from and below the highest byte SACKed, cut
+ * to the MSS: its start in *seq, its length returned (0: none).
+ */
+static uint32_t sack_hole(const struct flow *f, uint32_t from, uint32_t *seq)
+{
+	const struct flow_txq *q = f->tx;
+	uint32_t k;
+
+	if (!q)
+		return 0;
+	if (seq_lt(from, f->snd_una))
+		from = f->snd_una;
+	for (k = 0; k < q->n_sacked; k++) {
+		if (!seq_lt(from, q->sacked[k].end))
+			continue;
+		if (seq_lt(from, q->sacked[k].seq)) {
+			*seq = from;
+			return q->sacked[k].seq - from < f->mss ?
+				       q->sacked[k].seq - from :
+				       f->mss;
+		}
+		from = q->sacked[k].end;
+	}
+	return 0;
+}
+
+/*
+ * RFC 6675's pipe: the bytes in flight, less what the peer SACKed and
+ * the holes below its highest SACKed byte not yet sent again (lost).
+ */
+static uint32_t sack_pipe(const struct flow *f)
+{
+	const struct flow_txq *q = f->tx;
+	uint32_t pipe = f->snd_max - f->snd_una, k, from, lost = 0;
+
+	if (!q || !q->n_sacked)
+		return pipe;
+	from = seq_lt(q->high_rxt, f->snd_una) ? f->snd_una : q->high_rxt;
+	for (k = 0; k < q->n_sacked; k++) {
+		pipe -= q->sacked[k].end - q->sacked[k].seq;
+		if (seq_lt(from, q->sacked[k].seq))
+			lost += q->sacked[k].seq - from;
+		if (seq_lt(from, q->sacked[k].end))
+			from = q->sacked[k].end;
+	}
+	return pipe > lost ? pipe - lost : 0;
+}
+
+/* SACKed bytes above SND.UNA. */
+static uint32_t sack_bytes(const struct flow *f)
+{
+	const struct flow_txq *q = f->tx;
+	uint32_t k, n = 0;
+
+	for (k = 0; q && k < q->n_sacked; k++)
+		n += q->sacked[k].end - q->sacked[k].seq;
+	return n;
+}
+
+/* Is f's stream kept for its script, or only acknowledged? */
+static bool rx_keeps(const struct engine *e, const struct flow *f)
+{
+	return rule_of(e, f)->svc && !(f->flags & FLOW_F_SCRIPT_DONE);
+}
+
+/*
+ * f's request buffer with room for need bytes (0: the header, for the
+ * out-of-order ranges), or NULL when that is more than RX_MAX, more than
+ * every flow's buffers may hold together (RX_BUDGET), or more memory than
+ * there is.
+ */
+static struct flow_rxq *rx_room(struct engine *e, struct flow *f, uint32_t need)
 {
 	struct flow_rxq *q = f->rx;
-	uint32_t need;
+	uint32_t old = q ? q->cap : 0, cap = old;
+	uint64_t grow;
 
-	if (q && q->len + len > RX_MAX)
-		len = RX_MAX -
-		      q->len; /* bounded: the rest is ACKed, not kept */
-	if (!len)
-		return 0;
-	need = (q ? q->len : 0) + len;
-	if (!q || need > q->cap) {
-		uint32_t cap = q ? q->cap : 256;
-
+	if (need > RX_MAX)
+		return NULL;
+	if (q && need <= old)
+		return q;
+	if (need) {
+		if (!cap)
+			cap = 256;
 		while (cap < need)
 			cap *= 2;
-		/* One byte more: the request stays NUL-terminated. */
-		q = realloc(q, sizeof(*q) + cap + 1);
-		if (!q)
-			return -1;
-		if (!f->rx)
-			q->len = 0;
-		q->cap = cap;
-		f->rx = q;
+		if (cap > RX_MAX)
+			cap = RX_MAX;
 	}
-	memcpy(q->b + q->len, p, len);
-	q->len += len;
-	q->b[q->len] = 0;
-	return 0;
+	grow = (uint64_t)(cap - old) + (q ? 0 : sizeof(*q));
+	if (e->flows.rx_bytes + grow > RX_BUDGET)
+		return NULL;
+	/* One byte more: b[len] is 0 (see struct flow_rxq). */
+	q = realloc(q, sizeof(*q) + cap + 1);
+	if (!q)
+		return NULL;
+	if (!f->rx) {
+		memset(q, 0, sizeof(*q));
+		q->b[0] = 0;
+	}
+	q->cap = cap;
+	f->rx = q;
+	e->flows.rx_bytes += grow;
+	return q;
+}
+
+static void rx_free(struct engine *e, struct flow *f)
+{
+	if (!f->rx)
+		return;
+	e->flows.rx_bytes -= sizeof(*f->rx) + f->rx->cap;
+	free(f->rx);
+	f->rx = NULL;
+}
+
+/* Bytes kept beyond the request: up to the end of the furthest range. */
+static uint32_t rx_beyond(const struct flow *f)
+{
+	const struct flow_rxq *q = f->rx;
+	uint32_t i, n = 0;
+
+	for (i = 0; q && i < q->n_ooo; i++)
+		if (q->ooo[i].end - f->rcv_nxt > n)
+			n = q->ooo[i].end - f->rcv_nxt;
+	return q && q->cap ? n : 0;
+}
+
+/* The script took n bytes of the request: what follows moves up. */
+static void rx_consume(struct engine *e, struct flow *f, uint32_t n)
+{
+	struct flow_rxq *q = f->rx;
+
+	if (!q)
+		return;
+	if (n > q->len)
+		n = q->len;
+	memmove(q->b, q->b + n, q->len - n + rx_beyond(f));
+	q->len -= n;
+	if (q->cap)
+		q->b[q->len] = 0;
+	if (!q->len && !q->n_ooo)
+		rx_free(e, f);
+}
+
+/*
+ * In-order data of len bytes at RCV.NXT: kept for the script (what does
+ * not fit in RX_MAX is acknowledged and thrown away, as is everything a
+ * flow does not keep).  Returns how many bytes to acknowledge: all of
+ * them, or 0 when memory is short (the peer sends them again).
+ */
+static uint32_t rx_in_order(struct engine *e, struct flow *f, const uint8_t *p,
+			    uint32_t len)
+{
+	struct flow_rxq *q = f->rx;
+	uint32_t have = q ? q->len : 0, fit = len;
+
+	if (!rx_keeps(e, f))
+		return len;
+	if (have + fit > RX_MAX)
+		fit = RX_MAX - have;
+	if (fit) {
+		q = rx_room(e, f, have + fit);
+		if (!q)
+			return 0;
+		memcpy(q->b + q->len, p, fit);
+		q->len += fit;
+	}
+	if (q && fit < len) {
+		/* Cut: what lies beyond no longer maps onto the buffer. */
+		q->n_ooo = 0;
+	}
+	/* b[len] may be the first byte of a range: rx_join ends it then. */
+	if (q && !q->n_ooo)
+		q->b[q->len] = 0;
+	return len;
+}
+
+/*
+ * Out-of-order data [seq, seq + len), within the window: kept in place
+ * when the flow keeps its stream (cut to RX_MAX), and its range recorded
+ * for the SACK blocks, merged with the ranges it touches and put first
+ * (RFC 2018 4: the first block reports the latest segment).  A fifth
+ * range pushes out the oldest.  Returns false when nothing was recorded.
+ */
+static bool rx_out_of_order(struct engine *e, struct flow *f, uint32_t seq,
+			    const uint8_t *p, uint32_t len)
+{
+	struct flow_rxq *q = f->rx;
+	uint32_t off = seq - f->rcv_nxt, have = q ? q->len : 0, end, i;
+
+	if (rx_keeps(e, f)) {
+		if (have + off >= RX_MAX)
+			return false;
+		if (have + off + len > RX_MAX)
+			len = RX_MAX - have - off;
+		q = rx_room(e, f, have + off + len);
+		if (!q)
+			return false;
+		memcpy(q->b + have + off, p, len);
+	} else {
+		q = rx_room(e, f, 0);
+		if (!q)
+			return false;
+	}
+	end = seq + len;
+	for (i = 0; i < q->n_ooo;) {
+		if (seq_lt(end, q->ooo[i].seq) || seq_lt(q->ooo[i].end, seq)) {
+			i++;
+			continue;
+		}
+		/* Touches: the union replaces both. */
+		if (seq_lt(q->ooo[i].seq, seq))
+			seq = q->ooo[i].seq;
+		if (seq_lt(end, q->ooo[i].end))
+			end = q->ooo[i].end;
+		memmove(&q->ooo[i], &q->ooo[i + 1],
+			(q->n_ooo - i - 1) * sizeof(q->ooo[0]));
+		q->n_ooo--;
+	}
+	if (q->n_ooo == FLOW_OOO_MAX)
+		q->n_ooo--;
+	memmove(&q->ooo[1], &q->ooo[0], q->n_ooo * sizeof(q->ooo[0]));
+	q->ooo[0].seq = seq;
+	q->ooo[0].end = end;
+	q->n_ooo++;
+	return true;
+}
+
+/*
+ * RCV.NXT moved: the ranges it reached join the stream.  Returns the
+ * bytes they added.
+ */
+static uint32_t rx_join(struct engine *e, struct flow *f)
+{
+	struct flow_rxq *q = f->rx;
+	uint32_t i, n, added = 0;
+
+	for (i = 0; q && i < q->n_ooo;) {
+		if (seq_lt(f->rcv_nxt, q->ooo[i].seq)) {
+			i++;
+			continue;
+		}
+		if (seq_lt(f->rcv_nxt, q->ooo[i].end)) {
+			n = q->ooo[i].end - f->rcv_nxt;
+			if (q->cap && rx_keeps(e, f))
+				q->len += n;
+			f->rcv_nxt += n;
+			added += n;
+		}
+		memmove(&q->ooo[i], &q->ooo[i + 1],
+			(q->n_ooo - i - 1) * sizeof(q->ooo[0]));
+		q->n_ooo--;
+		i = 0; /* RCV.NXT moved: look again from the start */
+	}
+	if (q && q->cap)
+		q->b[q->len] = 0;
+	if (q && !q->len && !q->n_ooo)
+		rx_free(e, f);
+	return added;
 }
 
 /*
@@ -360,10 +690,8 @@ static int script_run(struct engine *e, struct flow *f, uint32_t now,
 			k = trigger_pick(sv, f->rx, &take);
 			if (k < 0) {
 				/* A full request that fires nothing is dropped. */
-				if (k == -1 && f->rx && f->rx->len >= RX_MAX) {
-					f->rx->len = 0;
-					f->rx->b[0] = 0;
-				}
+				if (k == -1 && f->rx && f->rx->len >= RX_MAX)
+					rx_consume(e, f, f->rx->len);
 				return 0;
 			}
 			f->trig = (uint16_t)(k + 1);
@@ -405,16 +733,7 @@ static int script_run(struct engine *e, struct flow *f, uint32_t now,
 			}
 		}
 		/* The trigger is done: what it fired on is used up. */
-		if (f->rx) {
-			memmove(f->rx->b, f->rx->b + f->consumed,
-				f->rx->len - f->consumed);
-			f->rx->len -= f->consumed;
-			f->rx->b[f->rx->len] = 0;
-			if (!f->rx->len) {
-				free(f->rx);
-				f->rx = NULL;
-			}
-		}
+		rx_consume(e, f, f->consumed);
 		f->consumed = 0;
 		f->trig = 0;
 	}
@@ -431,6 +750,51 @@ static void enter_fin_sent(struct flow *f)
 }
 
 /*
+ * Arms the retransmission timer, or the tail loss probe's (RFC 8985 7.2,
+ * as Linux's tcp_schedule_loss_probe): with SACK, outside a recovery and
+ * with no probe out, 2 SRTT (and 200 ms more for a lone segment, the
+ * peer's delayed ACK), or the RTO when that is sooner: the probe comes
+ * first, the RTO after it.
+ */
+static void rto_arm(struct flow *f, uint32_t now)
+{
+	uint32_t pto, inflight = f->snd_max - f->snd_una;
+
+	f->flags &= (uint32_t)~FLOW_F_TLP;
+	if ((f->flags & FLOW_F_SACK) && f->srtt8 &&
+	    !(f->flags & (FLOW_F_RECOVERY | FLOW_F_TLP_OUT | FLOW_F_PERSIST))) {
+		pto = f->srtt8 / 4 + (inflight <= f->mss ? RTO_MIN : 2);
+		f->flags |= FLOW_F_TLP;
+		f->rto_at = at(now, pto < f->rto ? pto : f->rto);
+		return;
+	}
+	f->rto_at = at(now, f->rto);
+}
+
+/*
+ * The tail loss probe: the last segment sent again (its FIN too), so
+ * that the peer's ACK, with its SACK blocks, tells what is missing.
+ */
+static void loss_probe(struct engine *e, struct flow *f, uint32_t now,
+		       struct engine_result *res)
+{
+	bool fin = (f->flags & FLOW_F_FIN_SENT) && f->snd_max == f->snd_end + 1;
+	uint32_t end = fin ? f->snd_end : f->snd_max, n = 0;
+
+	if (seq_lt(f->snd_una, end))
+		n = end - f->snd_una;
+	if (n > f->mss)
+		n = f->mss;
+	f->flags |= FLOW_F_TLP_OUT;
+	seg_emit(e, f, end - n,
+		 PKT_TCP_ACK | (n ? PKT_TCP_PSH : 0) | (fin ? PKT_TCP_FIN : 0),
+		 n, NULL, now, res);
+	e->retransmits++;
+	e->loss_probes++;
+	f->rto_at = at(now, f->rto);
+}
+
+/*
  * Sends what the queue holds from SND.NXT, within min(window, cwnd), cut
  * to the MSS, with the FIN on the last segment once the script closed;
  * then a bare ACK if one is owed and nothing carried it.
@@ -438,18 +802,31 @@ static void enter_fin_sent(struct flow *f)
 static void output(struct engine *e, struct flow *f, bool need_ack,
 		   uint32_t now, struct engine_result *res)
 {
-	uint32_t wnd = f->snd_wnd < f->cwnd ? f->snd_wnd : f->cwnd;
-	uint32_t left, inflight, len;
+	uint32_t left, out, pipe, len, mss = f->mss, cut;
 	bool fin;
 	unsigned sent = 0;
 
 	if (f->state == FLOW_SYN_RCVD)
 		return;
+	/*
+	 * Linux's tcp_bound_to_half_wnd(): no segment above half the largest
+	 * window the peer offered, so that a small window is not filled by
+	 * one segment and left waiting for a whole round trip.
+	 */
+	cut = f->max_wnd > 536 ? f->max_wnd / 2 : f->max_wnd;
+	if (cut && mss > cut)
+		mss = cut > 36 ? cut : 36;
 	while (room(res)) {
 		left = seq_lt(f->snd_nxt, f->snd_end) ?
 			       f->snd_end - f->snd_nxt :
 			       0;
-		inflight = f->snd_nxt - f->snd_una;
+		/*
+		 * The peer's window bounds what is outstanding; the
+		 * congestion window what is in flight (in a recovery, the
+		 * pipe of RFC 6675: SACKed and lost bytes are not).
+		 */
+		out = f->snd_nxt - f->snd_una;
+		pipe = (f->flags & FLOW_F_RECOVERY) ? sack_pipe(f) : out;
 		if (!left) {
 			if ((f->flags & FLOW_F_FIN_QUEUED) &&
 			    !(f->flags & FLOW_F_FIN_SENT) &&
@@ -463,15 +840,17 @@ static void output(struct engine *e, struct flow *f, bool need_ack,
 			}
 			break;
 		}
-		if (inflight >= wnd)
+		if (out >= f->snd_wnd || pipe >= f->cwnd)
 			break;
-		len = f->mss;
+		len = mss;
 		if (left < len)
 			len = left;
-		if (wnd - inflight < len)
-			len = wnd - inflight;
+		if (f->snd_wnd - out < len)
+			len = f->snd_wnd - out;
+		if (f->cwnd - pipe < len)
+			len = f->cwnd - pipe;
 		/* No silly window (RFC 1122 4.2.3.4): wait for a full one. */
-		if (len < left && len < f->mss && inflight)
+		if (len < left && len < mss && out)
 			break;
 		fin = (f->flags & FLOW_F_FIN_QUEUED) &&
 		      !(f->flags & FLOW_F_FIN_SENT) && len == left;
@@ -504,11 +883,11 @@ static void output(struct engine *e, struct flow *f, bool need_ack,
 			f->rto_at = at(now, f->rto);
 		}
 	} else if (f->snd_una != f->snd_max) {
-		f->flags &= (uint16_t)~FLOW_F_PERSIST;
+		f->flags &= (uint32_t)~FLOW_F_PERSIST;
 		if (!f->rto_at)
-			f->rto_at = at(now, f->rto);
+			rto_arm(f, now);
 	} else {
-		f->flags &= (uint16_t)~FLOW_F_PERSIST;
+		f->flags &= (uint32_t) ~(FLOW_F_PERSIST | FLOW_F_TLP);
 		f->rto_at = 0;
 	}
 	if (need_ack && !sent)
@@ -523,6 +902,8 @@ static void rtt_sample(struct flow *f, uint32_t rtt)
 
 	if (rtt > 8000)
 		rtt = 8000;
+	if (!rtt)
+		rtt = 1; /* as Linux's tcp_rtt_estimator: srtt8 0 is "none" */
 	if (!srtt8) {
 		srtt8 = rtt * 8;
 		var4 = rtt * 2;
@@ -582,8 +963,8 @@ static void flow_setup(struct engine *e, struct flow *f, const struct crule *r,
 	}
 	/* RFC 9293 3.7.1: 536 (IPv4) or 1220 (IPv6) without the option. */
 	mss = (t->ohas & PKT_TCPO_MSS) ? t->mss : f->k.family == 4 ? 536 : 1220;
-	if (mss > pe->mss)
-		mss = pe->mss;
+	if (mss > host_mss(pe, f->k.family))
+		mss = host_mss(pe, f->k.family);
 	if (mss < 64)
 		mss = 64;
 	f->mss = (uint16_t)mss;
@@ -760,7 +1141,7 @@ static struct flow *cookie_flow(struct engine *e, const struct crule *r,
 	f->irs = t->seq - 1;
 	f->rcv_nxt = t->seq;
 	f->snd_una = f->snd_nxt = f->snd_max = f->snd_end = t->ack;
-	f->snd_wnd = (uint32_t)t->window << f->snd_wscale;
+	f->snd_wnd = f->max_wnd = (uint32_t)t->window << f->snd_wscale;
 	f->state = FLOW_ESTABLISHED;
 	e->cookies_ok++;
 	e->flows_created++;
@@ -778,81 +1159,326 @@ static void established(struct engine *e, struct flow *f, uint32_t now,
 		tx_push(f, sv->banner, sv->banner_len, false);
 }
 
-/* A segment for no flow: a SYN opens one, an ACK may carry a cookie. */
-static int no_flow(struct engine *e, const struct crule *r, const struct pkt *q,
-		   const struct flow_key *k, uint32_t now,
-		   struct engine_result *res);
+/*
+ * Linux's tcp_oow_rate_limited(): at most one ACK a flow for segments out
+ * of the window, PAWS rejects and challenges every OOW_MS (its
+ * tcp_invalid_ratelimit), so that two stacks cannot ping-pong ACKs and a
+ * spoofer gets little back.  Segments with data are never limited.
+ */
+static bool oow_limited(struct flow *f, uint32_t len, bool syn, uint32_t now)
+{
+	if (len && !syn)
+		return false;
+	if (f->last_oow && now - f->last_oow < OOW_MS)
+		return true;
+	f->last_oow = now ? now : 1;
+	return false;
+}
 
-static int segment(struct engine *e, struct flow *f, const struct crule *r,
-		   const struct pkt *q, uint32_t now, struct engine_result *res)
+/* A challenge ACK (RFC 5961 3.2, 4.2, 5.2), rate-limited. */
+static void challenge_ack(struct engine *e, struct flow *f, const struct pkt *q,
+			  uint32_t now, struct engine_result *res)
+{
+	if (oow_limited(f, (uint32_t)q->payload.len, q->tcp.flags & PKT_TCP_SYN,
+			now))
+		return;
+	e->challenge_acks++;
+	send_ack(e, f, NULL, now, res);
+}
+
+/*
+ * The ACK for a segment that is not acceptable, or a PAWS reject (Linux's
+ * tcp_send_dupack): with a D-SACK block when it carried data already
+ * received (RFC 2883).
+ */
+static void dup_ack(struct engine *e, struct flow *f, const struct pkt *q,
+		    uint32_t now, struct engine_result *res)
+{
+	uint32_t len = (uint32_t)q->payload.len, dsack[2];
+
+	if (oow_limited(f, len, false, now))
+		return;
+	dsack[0] = q->tcp.seq;
+	dsack[1] = q->tcp.seq + len;
+	e->dupacks_sent++;
+	send_ack(e, f, len && seq_lt(q->tcp.seq, f->rcv_nxt) ? dsack : NULL,
+		 now, res);
+}
+
+/* Linux's tcp_in_window(): does [seq, end) touch [s, e)? */
+static bool in_window(uint32_t seq, uint32_t end, uint32_t s, uint32_t e)
+{
+	if (seq == s)
+		return true;
+	if (seq_lt(s, end) && seq_lt(seq, e))
+		return true;
+	return seq == e && seq == end;
+}
+
+/*
+ * An RST for segment t of len bytes that opens nothing (RFC 9293
+ * 3.10.7.1): seq = SEG.ACK if it has ACK, else seq 0 and ack = its end.
+ */
+static void reset_segment(struct engine *e, const struct flow *f,
+			  const struct pkt_tcp *t, uint32_t len, uint32_t now,
+			  struct engine_result *res)
+{
+	struct flow tmp = *f;
+
+	tmp.rx = NULL; /* no SACK blocks: an RST carries no options */
+	if (t->flags & PKT_TCP_ACK) {
+		seg_emit(e, &tmp, t->ack, PKT_TCP_RST, 0, NULL, now, res);
+		return;
+	}
+	tmp.rcv_nxt = t->seq + len + !!(t->flags & PKT_TCP_SYN) +
+		      !!(t->flags & PKT_TCP_FIN);
+	seg_emit(e, &tmp, 0, PKT_TCP_RST | PKT_TCP_ACK, 0, NULL, now, res);
+}
+
+/* The peer's window from segment t: scaled, and the largest seen. */
+static void take_window(struct flow *f, const struct pkt_tcp *t)
+{
+	f->snd_wnd = (uint32_t)t->window << f->snd_wscale;
+	if (f->snd_wnd > f->max_wnd)
+		f->max_wnd = f->snd_wnd;
+}
+
+/*
+ * A segment in SYN-RECEIVED, as Linux's tcp_check_req(): the SYN again
+ * gets the same SYN-ACK; a segment outside the window an ACK; an RST or
+ * SYN in it ends the attempt (the SYN with an RST); the ACK of our SYN
+ * establishes the flow.  Returns 1 when the segment goes on to
+ * established processing, 0 when it was dealt with here.
+ */
+static int syn_received(struct engine *e, struct flow *f, const struct pkt *q,
+			uint32_t now, struct engine_result *res)
+{
+	const struct pkt_tcp *t = &q->tcp;
+	uint32_t len = (uint32_t)q->payload.len;
+	uint32_t end = t->seq + len + !!(t->flags & PKT_TCP_SYN) +
+		       !!(t->flags & PKT_TCP_FIN);
+
+	if ((t->flags & (PKT_TCP_SYN | PKT_TCP_ACK | PKT_TCP_RST)) ==
+		    PKT_TCP_SYN &&
+	    t->seq == f->irs) {
+		synack_send(e, f, now, res); /* a retransmitted SYN */
+		return 0;
+	}
+	if (!in_window(t->seq, end, f->rcv_nxt, f->rcv_nxt + rcv_wnd(e, f))) {
+		if (!(t->flags & PKT_TCP_RST) &&
+		    !oow_limited(f, len, t->flags & PKT_TCP_SYN, now))
+			send_ack(e, f, NULL, now, res);
+		return 0;
+	}
+	if (t->flags & (PKT_TCP_RST | PKT_TCP_SYN)) {
+		if (!(t->flags & PKT_TCP_RST))
+			reset_segment(e, f, t, len, now, res);
+		e->flows_reset++;
+		flow_remove(&e->flows, f);
+		return 0;
+	}
+	if (!(t->flags & PKT_TCP_ACK))
+		return 0;
+	if (t->ack != f->iss + 1) {
+		/* RFC 9293 3.10.7.4: an unacceptable ACK gets an RST. */
+		reset_segment(e, f, t, len, now, res);
+		return 0;
+	}
+	f->state = FLOW_ESTABLISHED;
+	e->flows.n_embryonic--;
+	f->snd_una = f->iss + 1;
+	f->retries = 0;
+	f->rto_at = 0;
+	/* The timestamp says which SYN-ACK is acknowledged: a valid sample. */
+	if ((f->flags & FLOW_F_TS) && (t->ohas & PKT_TCPO_TS) && t->tsecr &&
+	    now - (t->tsecr - f->ts_off) < RTO_MAX)
+		rtt_sample(f, now - (t->tsecr - f->ts_off));
+	f->rto = f->rto < RTO_MIN ? RTO_MIN : f->rto;
+	take_window(f, t);
+	established(e, f, now, res);
+	return 1;
+}
+
+/*
+ * In a recovery (RFC 6675 5, NextSeg): while the pipe leaves room in the
+ * congestion window, the holes below the highest byte SACKed go again,
+ * in order, each once; new data follows in output().  Without SACK
+ * blocks it is NewReno (RFC 6582): the segment at SND.UNA, when first.
+ * first: the entry or a partial ACK, where one segment goes whatever the
+ * pipe says.
+ */
+static void recovery_send(struct engine *e, struct flow *f, bool first,
+			  uint32_t now, struct engine_result *res)
+{
+	struct flow_txq *q = f->tx;
+	uint32_t seq = 0, n;
+
+	if (!q)
+		return;
+	if (seq_lt(q->high_rxt, f->snd_una))
+		q->high_rxt = f->snd_una;
+	while (room(res) && (first || sack_pipe(f) < f->cwnd)) {
+		n = sack_hole(f, q->high_rxt, &seq);
+		if (!n && first && !q->n_sacked && q->high_rxt == f->snd_una &&
+		    seq_lt(f->snd_una, f->snd_end)) {
+			seq = f->snd_una;
+			n = f->snd_end - seq < f->mss ? f->snd_end - seq :
+							f->mss;
+		}
+		if (!n)
+			return;
+		seg_emit(e, f, seq, PKT_TCP_ACK, n, NULL, now, res);
+		e->retransmits++;
+		q->high_rxt = seq + n;
+		if (seq == f->snd_una)
+			q->rxt_mark = f->snd_max ? f->snd_max : 1;
+		first = false;
+	}
+}
+
+/*
+ * Linux's tcp_mark_lost_retrans(): the segment at SND.UNA went again
+ * when SND.MAX was rxt_mark; once the peer SACKs a segment sent after
+ * that, the hole is still there, and the copy was lost too: again.
+ */
+static void recovery_lost_retrans(struct engine *e, struct flow *f,
+				  uint32_t now, struct engine_result *res)
+{
+	struct flow_txq *q = f->tx;
+
+	if (!q || !q->rxt_mark || !q->n_sacked ||
+	    seq_lt(q->sacked[q->n_sacked - 1].end, q->rxt_mark + f->mss))
+		return;
+	q->rxt_mark = 0;
+	q->high_rxt = f->snd_una;
+	recovery_send(e, f, true, now, res);
+}
+
+/* Three duplicate ACKs, or SACKs past 2 MSS: a hole is lost. */
+static void recovery_enter(struct engine *e, struct flow *f, uint32_t now,
+			   struct engine_result *res)
+{
+	uint32_t inflight = f->snd_max - f->snd_una;
+
+	f->ssthresh = inflight / 2 > 2u * f->mss ? inflight / 2 : 2u * f->mss;
+	f->cwnd = f->ssthresh;
+	f->recover = f->snd_max;
+	f->flags |= FLOW_F_RECOVERY;
+	f->flags &= (uint32_t) ~(FLOW_F_TLP | FLOW_F_RTT);
+	if (f->tx) {
+		f->tx->high_rxt = f->snd_una;
+		f->tx->rxt_mark = 0;
+	}
+	recovery_send(e, f, true, now, res);
+	f->rto_at = at(now, f->rto);
+}
+
+/* The peer acknowledged new data: RTT, congestion window, recovery. */
+static int new_ack(struct engine *e, struct flow *f, const struct pkt_tcp *t,
+		   uint32_t now, struct engine_result *res)
+{
+	uint32_t acked = t->ack - f->snd_una;
+
+	f->snd_una = t->ack;
+	if (seq_lt(f->snd_nxt, f->snd_una))
+		f->snd_nxt = f->snd_una;
+	/*
+	 * The echoed timestamp says which copy is acknowledged, so it is a
+	 * valid sample after a retransmission too, and it ends the RTO's
+	 * backoff (RFC 7323 4.1; Linux's tcp_ack_update_rtt); without
+	 * timestamps, Karn's rule: no sample across a retransmission.
+	 */
+	if ((f->flags & FLOW_F_TS) && (t->ohas & PKT_TCPO_TS) && t->tsecr &&
+	    now - (t->tsecr - f->ts_off) < RTO_MAX)
+		rtt_sample(f, now - (t->tsecr - f->ts_off));
+	else if ((f->flags & FLOW_F_RTT) && seq_lt(f->rtt_seq, t->ack)) {
+		if (!f->retries)
+			rtt_sample(f, now - f->rtt_start);
+		f->flags &= (uint32_t)~FLOW_F_RTT;
+	}
+	f->retries = 0;
+	f->rto_at = 0;
+	f->flags &= (uint32_t) ~(FLOW_F_TLP | FLOW_F_TLP_OUT);
+	f->dupacks = 0;
+	tx_trim(f, seq_lt(f->snd_end, t->ack) ? f->snd_end : t->ack);
+	sack_trim(f);
+	if (f->flags & FLOW_F_RECOVERY) {
+		if (seq_le(f->recover, t->ack)) {
+			f->flags &= (uint32_t)~FLOW_F_RECOVERY;
+			f->cwnd = f->ssthresh;
+		} else {
+			/* A partial ACK: the next hole, now (RFC 6582). */
+			if (f->tx)
+				f->tx->rxt_mark = 0;
+			recovery_send(e, f, !(f->tx && f->tx->n_sacked), now,
+				      res);
+			f->rto_at = at(now, f->rto);
+		}
+	} else if (f->cwnd < f->ssthresh) {
+		f->cwnd += acked < f->mss ? acked : f->mss;
+	} else {
+		f->cwnd += (uint32_t)f->mss * f->mss / f->cwnd + 1;
+	}
+	if ((f->flags & FLOW_F_FIN_QUEUED) && seq_lt(f->snd_end, t->ack) &&
+	    (f->state == FLOW_CLOSING || f->state == FLOW_LAST_ACK)) {
+		flow_gone(e, f); /* our FIN is acknowledged: the end */
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * A duplicate ACK (RFC 5681 2; with SACK, RFC 6675 2: one that SACKs new
+ * data, whatever its window): the third, or SACKs past 2 MSS, start a
+ * recovery; in one, each lets the holes go on.
+ */
+static void dup_ack_in(struct engine *e, struct flow *f, uint32_t now,
+		       struct engine_result *res)
+{
+	f->dupacks = f->dupacks < 255 ? f->dupacks + 1 : 255;
+	if (f->flags & FLOW_F_RECOVERY) {
+		recovery_lost_retrans(e, f, now, res);
+		recovery_send(e, f, false, now, res);
+		return;
+	}
+	if (f->dupacks >= 3 || sack_bytes(f) > 2u * f->mss)
+		recovery_enter(e, f, now, res);
+}
+
+static int segment(struct engine *e, struct flow *f, const struct pkt *q,
+		   uint32_t now, struct engine_result *res)
 {
 	const struct pkt_tcp *t = &q->tcp;
 	const uint8_t *data = q->payload.p;
-	uint32_t len = (uint32_t)q->payload.len, seq = t->seq, wnd, acked;
-	uint32_t dsack[2];
+	uint32_t len = (uint32_t)q->payload.len, seq = t->seq, wnd, n, sacked;
 	bool need_ack = false, fin = t->flags & PKT_TCP_FIN;
-	bool acceptable;
+	bool ts = (f->flags & FLOW_F_TS) && (t->ohas & PKT_TCPO_TS);
 
-	if (f->state == FLOW_SYN_RCVD) {
-		if (t->flags & PKT_TCP_RST) {
-			if (seq == f->rcv_nxt)
-				flow_gone(e, f);
-			return 0;
-		}
-		if (t->flags & PKT_TCP_SYN) {
-			if (!(t->flags & PKT_TCP_ACK) && seq == f->irs) {
-				/* A retransmitted SYN: the same SYN-ACK. */
-				synack_send(e, f, now, res);
-				return 0;
-			}
-			if (!(t->flags & PKT_TCP_ACK)) {
-				/* Another SYN on the tuple: a new attempt. */
-				flow_gone(e, f);
-				return no_flow(e, r, q, &f->k, now, res);
-			}
-		}
-		if (!(t->flags & PKT_TCP_ACK))
-			return 0;
-		if (t->ack != f->iss + 1 || (t->flags & PKT_TCP_SYN)) {
-			/* RFC 9293 3.10.7.4: an unacceptable ACK gets an RST. */
-			seg_emit(e, f, t->ack, PKT_TCP_RST, 0, NULL, now, res);
-			return 0;
-		}
-		f->state = FLOW_ESTABLISHED;
-		e->flows.n_embryonic--;
-		f->snd_una = f->iss + 1;
-		f->retries = 0;
-		f->rto_at = 0;
-		if ((f->flags & FLOW_F_TS) && (t->ohas & PKT_TCPO_TS) &&
-		    t->tsecr && !f->retries &&
-		    now - (t->tsecr - f->ts_off) < RTO_MAX)
-			rtt_sample(f, now - (t->tsecr - f->ts_off));
-		f->rto = f->rto < RTO_MIN ? RTO_MIN : f->rto;
-		f->snd_wnd = (uint32_t)t->window << f->snd_wscale;
-		established(e, f, now, res);
-	}
+	if (f->state == FLOW_SYN_RCVD && syn_received(e, f, q, now, res) <= 0)
+		return 0;
 	wnd = rcv_wnd(e, f);
-	/* RFC 9293 3.10.7.4, first: is the segment in the window? */
-	if (!len && !fin)
-		acceptable = seq_le(f->rcv_nxt, seq) &&
-			     seq_lt(seq, f->rcv_nxt + wnd);
-	else
-		acceptable = (seq_le(f->rcv_nxt, seq) &&
-			      seq_lt(seq, f->rcv_nxt + wnd)) ||
-			     (seq_lt(f->rcv_nxt, seq + len + fin) &&
-			      seq_lt(seq + len + fin - 1, f->rcv_nxt + wnd));
-	if (seq == f->rcv_nxt)
-		acceptable = true;
-	if (!acceptable) {
+	/*
+	 * Acceptable, as Linux's tcp_sequence() has it: it ends at or after
+	 * RCV.NXT and starts within the window.  A duplicate that ends at
+	 * RCV.NXT is taken (its timestamp echoed, a D-SACK block sent); one
+	 * wholly before it gets a duplicate ACK.
+	 */
+	if (seq_lt(seq + len + fin, f->rcv_nxt) ||
+	    seq_lt(f->rcv_nxt + wnd, seq)) {
 		if (t->flags & PKT_TCP_RST)
 			return 0;
-		/* A duplicate: a D-SACK block says which (RFC 2883). */
-		dsack[0] = seq;
-		dsack[1] = seq + len;
-		e->dupacks_sent++;
-		send_ack(e, f,
-			 len && seq_le(seq + len, f->rcv_nxt) ? dsack : NULL,
-			 now, res);
+		if (t->flags & PKT_TCP_SYN)
+			challenge_ack(e, f, q, now, res); /* RFC 5961 4.2 */
+		else
+			dup_ack(e, f, q, now, res);
+		return 0;
+	}
+	/* PAWS (RFC 7323 5): a timestamp older than TS.Recent. */
+	if (ts && !(t->flags & PKT_TCP_RST) && seq_lt(t->tsval, f->ts_recent)) {
+		if (t->flags & PKT_TCP_SYN)
+			challenge_ack(e, f, q, now, res);
+		else
+			dup_ack(e, f, q, now, res);
 		return 0;
 	}
 	if (t->flags & PKT_TCP_RST) {
@@ -861,14 +1487,12 @@ static int segment(struct engine *e, struct flow *f, const struct crule *r,
 			e->flows_reset++;
 			flow_remove(&e->flows, f);
 		} else {
-			e->challenge_acks++;
-			send_ack(e, f, NULL, now, res);
+			challenge_ack(e, f, q, now, res);
 		}
 		return 0;
 	}
 	if (t->flags & PKT_TCP_SYN) {
-		e->challenge_acks++; /* RFC 5961 4.2 */
-		send_ack(e, f, NULL, now, res);
+		challenge_ack(e, f, q, now, res); /* RFC 5961 4.2 */
 		return 0;
 	}
 	if (!(t->flags & PKT_TCP_ACK))
@@ -879,116 +1503,63 @@ static int segment(struct engine *e, struct flow *f, const struct crule *r,
 		send_ack(e, f, NULL, now, res);
 		return 0;
 	}
+	/*
+	 * TS.Recent (RFC 7323 4.3), before any answer echoes it; as Linux's
+	 * tcp_ack(), after the check above and before the one below.
+	 */
+	if (ts && seq_le(seq, f->rcv_nxt) && !seq_lt(t->tsval, f->ts_recent))
+		f->ts_recent = t->tsval;
+	if (seq_lt(t->ack, f->snd_una - f->max_wnd)) {
+		/* Older than any window the peer offered (RFC 5961 5.2). */
+		challenge_ack(e, f, q, now, res);
+		return 0;
+	}
+	sacked = sack_update(f, t);
 	if (seq_lt(f->snd_una, t->ack)) {
-		acked = t->ack - f->snd_una;
-		f->snd_una = t->ack;
-		if (seq_lt(f->snd_nxt, f->snd_una))
-			f->snd_nxt = f->snd_una;
-		if ((f->flags & FLOW_F_TS) && (t->ohas & PKT_TCPO_TS) &&
-		    t->tsecr && !f->retries &&
-		    now - (t->tsecr - f->ts_off) < RTO_MAX)
-			rtt_sample(f, now - (t->tsecr - f->ts_off));
-		else if ((f->flags & FLOW_F_RTT) &&
-			 seq_lt(f->rtt_seq, t->ack)) {
-			if (!f->retries)
-				rtt_sample(f, now - f->rtt_start);
-			f->flags &= (uint16_t)~FLOW_F_RTT;
-		}
-		f->retries = 0;
-		f->rto_at = 0;
-		if (f->flags & FLOW_F_RECOVERY) {
-			if (seq_le(f->recover, t->ack)) {
-				f->flags &= (uint16_t)~FLOW_F_RECOVERY;
-				f->cwnd = f->ssthresh;
-			} else {
-				/* A partial ACK: the next hole, now (RFC 6582). */
-				uint32_t n = f->snd_end - f->snd_una;
-
-				if (seq_lt(f->snd_end, f->snd_una))
-					n = 0;
-				if (n > f->mss)
-					n = f->mss;
-				if (n) {
-					seg_emit(e, f, f->snd_una, PKT_TCP_ACK,
-						 n, NULL, now, res);
-					e->retransmits++;
-				}
-			}
-		} else if (f->cwnd < f->ssthresh) {
-			f->cwnd += acked < f->mss ? acked : f->mss;
-		} else {
-			f->cwnd += (uint32_t)f->mss * f->mss / f->cwnd + 1;
-		}
-		f->dupacks = 0;
-		tx_trim(f, seq_lt(f->snd_end, t->ack) ? f->snd_end : t->ack);
-		if ((f->flags & FLOW_F_FIN_QUEUED) &&
-		    seq_lt(f->snd_end, t->ack)) {
-			/* Our FIN is acknowledged. */
-			if (f->state == FLOW_CLOSING ||
-			    f->state == FLOW_LAST_ACK) {
-				flow_gone(e, f);
-				return 0;
-			}
-		}
+		if (new_ack(e, f, t, now, res) < 0)
+			return 0;
 	} else if (t->ack == f->snd_una && !len && !fin &&
 		   f->snd_una != f->snd_max &&
-		   ((uint32_t)t->window << f->snd_wscale) == f->snd_wnd) {
-		/* A duplicate ACK (RFC 5681 2): three start a recovery. */
-		if (++f->dupacks == 3 && !(f->flags & FLOW_F_RECOVERY)) {
-			uint32_t inflight = f->snd_max - f->snd_una,
-				 n = f->snd_end - f->snd_una;
-
-			f->ssthresh = inflight / 2 > 2u * f->mss ?
-					      inflight / 2 :
-					      2u * f->mss;
-			f->cwnd = f->ssthresh + 3u * f->mss;
-			f->recover = f->snd_max;
-			f->flags |= FLOW_F_RECOVERY;
-			if (seq_lt(f->snd_end, f->snd_una))
-				n = 0;
-			if (n > f->mss)
-				n = f->mss;
-			if (n) {
-				seg_emit(e, f, f->snd_una, PKT_TCP_ACK, n, NULL,
-					 now, res);
-				e->retransmits++;
-			}
-			f->rto_at = at(now, f->rto);
-		} else if (f->dupacks > 3) {
-			f->cwnd += f->mss; /* inflation */
-		}
+		   (sacked ||
+		    ((uint32_t)t->window << f->snd_wscale) == f->snd_wnd)) {
+		dup_ack_in(e, f, now, res);
 	}
-	f->snd_wnd = (uint32_t)t->window << f->snd_wscale;
-	if ((f->flags & FLOW_F_TS) && (t->ohas & PKT_TCPO_TS) &&
-	    seq_le(seq, f->rcv_nxt))
-		f->ts_recent = t->tsval;
-	/* Data, in order; the part already received is cut off. */
-	if (len && seq_lt(seq, f->rcv_nxt)) {
-		uint32_t cut = f->rcv_nxt - seq;
+	take_window(f, t);
+	/* Data or FIN already received: acknowledged again, with D-SACK. */
+	if ((len || fin) && seq_lt(seq, f->rcv_nxt) &&
+	    seq_le(seq + len + fin, f->rcv_nxt)) {
+		uint32_t dsack[2] = { seq, seq + len };
 
-		if (cut >= len) {
-			len = 0;
-		} else {
-			data += cut;
-			len -= cut;
-		}
+		e->dupacks_sent++;
+		send_ack(e, f, len ? dsack : NULL, now, res);
+		len = 0;
+		fin = false;
+	} else if (len && seq_lt(seq, f->rcv_nxt)) {
+		/* Partly: the part already received is cut off. */
+		n = f->rcv_nxt - seq;
+		data += n;
+		len -= n;
 		seq = f->rcv_nxt;
 	}
 	if (len) {
 		need_ack = true;
-		if (seq != f->rcv_nxt) {
-			/* Out of order: not kept; the duplicate ACK asks again. */
+		if (len > f->rcv_nxt + wnd - seq)
+			len = f->rcv_nxt + wnd -
+			      seq; /* no more than the window */
+		if (f->state != FLOW_ESTABLISHED && f->state != FLOW_FIN_WAIT) {
+			len = 0; /* after the peer's FIN, data is not taken */
+		} else if (seq != f->rcv_nxt) {
+			/* Out of order: kept, and reported by SACK. */
+			rx_out_of_order(e, f, seq, data, len);
 			e->dupacks_sent++;
-			fin = false;
-		} else if (f->state == FLOW_ESTABLISHED ||
-			   f->state == FLOW_FIN_WAIT) {
-			if (len > wnd)
-				len = wnd;
-			if (!(f->flags & FLOW_F_SCRIPT_DONE) &&
-			    rule_of(e, f)->svc)
-				rx_append(f, data, len);
-			f->rcv_nxt += len;
-			e->bytes_in += len;
+			fin = false; /* taken when the hole is filled again */
+		} else {
+			n = rx_in_order(e, f, data, len);
+			if (n < len)
+				fin = false;
+			f->rcv_nxt += n;
+			e->bytes_in += n + rx_join(e, f);
+			len = n;
 		}
 	}
 	if (fin && seq + len == f->rcv_nxt && !(f->flags & FLOW_F_FIN_RCVD)) {
@@ -1042,7 +1613,7 @@ static int no_flow(struct engine *e, const struct crule *r, const struct pkt *q,
 		f->rcv_nxt = t->seq + 1;
 		f->snd_una = f->iss;
 		f->snd_nxt = f->snd_max = f->snd_end = f->iss + 1;
-		f->snd_wnd = t->window;
+		f->snd_wnd = f->max_wnd = t->window;
 		f->state = FLOW_SYN_RCVD;
 		e->flows.n_embryonic++;
 		e->flows_created++;
@@ -1055,7 +1626,7 @@ static int no_flow(struct engine *e, const struct crule *r, const struct pkt *q,
 		f = cookie_flow(e, r, q, k, now);
 		if (f) {
 			established(e, f, now, res);
-			return segment(e, f, r, q, now, res);
+			return segment(e, f, q, now, res);
 		}
 	}
 	/*
@@ -1092,7 +1663,7 @@ int tcp_input(struct engine *e, const struct crule *r, const struct pkt *q,
 	}
 	if (!f)
 		return no_flow(e, r, q, &k, now, res);
-	return segment(e, f, r, q, now, res);
+	return segment(e, f, q, now, res);
 }
 
 /* f's timer went off at now. */
@@ -1103,7 +1674,7 @@ static void timer_fire(struct engine *e, struct flow *f, uint32_t now,
 
 	if (f->wait_at && seq_le(f->wait_at, now)) {
 		f->wait_at = 0;
-		f->flags &= (uint16_t)~FLOW_F_WAITING;
+		f->flags &= (uint32_t)~FLOW_F_WAITING;
 		if (script_run(e, f, now, res) < 0)
 			return;
 		if ((f->flags & FLOW_F_FIN_RCVD) &&
@@ -1138,7 +1709,16 @@ static void timer_fire(struct engine *e, struct flow *f, uint32_t now,
 				(uint16_t)(f->rto * 2u > RTO_MAX ? RTO_MAX :
 								   f->rto * 2u);
 			f->rto_at = at(now, f->rto);
+		} else if (f->flags & FLOW_F_TLP) {
+			f->flags &= (uint32_t)~FLOW_F_TLP;
+			if (f->snd_una != f->snd_max)
+				loss_probe(e, f, now, res);
 		} else if (f->snd_una != f->snd_max) {
+			/*
+			 * No loss probe until new data is acknowledged: the
+			 * RTO's backoff goes on (Linux probes only in Open).
+			 */
+			f->flags |= FLOW_F_TLP_OUT;
 			if (++f->retries > DATA_RETRIES) {
 				flow_reset(e, f, now, res);
 				return;
@@ -1148,15 +1728,18 @@ static void timer_fire(struct engine *e, struct flow *f, uint32_t now,
 			f->ssthresh =
 				left / 2 > 2u * f->mss ? left / 2 : 2u * f->mss;
 			f->cwnd = f->mss;
-			f->flags &= (uint16_t) ~(FLOW_F_RECOVERY | FLOW_F_RTT);
+			f->flags &= (uint32_t) ~(FLOW_F_RECOVERY | FLOW_F_RTT);
 			f->dupacks = 0;
 			f->snd_nxt = f->snd_una;
+			if (f->tx)
+				f->tx->n_sacked = 0; /* go back N: all again */
 			if (seq_le(f->snd_una, f->snd_end))
-				f->flags &= (uint16_t)~FLOW_F_FIN_SENT;
+				f->flags &= (uint32_t)~FLOW_F_FIN_SENT;
 			f->rto =
 				(uint16_t)(f->rto * 2u > RTO_MAX ? RTO_MAX :
 								   f->rto * 2u);
 			output(e, f, false, now, res);
+			f->flags &= (uint32_t)~FLOW_F_TLP;
 			f->rto_at = at(now, f->rto);
 		}
 	}

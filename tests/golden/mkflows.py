@@ -327,34 +327,40 @@ def s_retransmit():
 
 
 def s_ooo_dup():
-    """Out of order: a duplicate ACK (the segment is not kept); the gap
-    filled: both acknowledged by their sender's retransmission; a
-    duplicate: an ACK with a D-SACK block."""
+    """Out of order: kept, a duplicate ACK with its SACK block; the gap
+    filled: both acknowledged at once and echoed in order; a duplicate:
+    an ACK with a D-SACK block (RFC 2883)."""
     conv = Conv("ooo-dup")
     c = Client(conv, 45000, 7)
     handshake(c)
     c.send(0.001, "A")
     s0 = c.seq
-    rs = c.send(0.001, "PA", load=b"second", seq=(s0 + 6) & 0xffffffff)
-    need(flags_of(rs) == ["A"] and rs[0][TCP].ack == s0, conv,
-         "no duplicate ACK for the gap: %s" % [r.summary() for r in rs])
+    rs = c.send(0.001, "PA", load=b"second\n", seq=(s0 + 6) & 0xffffffff)
+    sack = [o for o in rs[0][TCP].options if o[0] == "SAck"] if rs else []
+    need(flags_of(rs) == ["A"] and rs[0][TCP].ack == s0 and sack and
+         sack[0][1] == ((s0 + 6) & 0xffffffff, (s0 + 13) & 0xffffffff),
+         conv, "no duplicate ACK with SACK for the gap: %s" %
+         [r.summary() for r in rs])
     rs = c.send(0.001, "PA", load=b"first\n")
-    need(c.got == b"first\n", conv, "echo of the first %r" % c.got)
+    need(c.got == b"first\nsecond\n" and rs[-1][TCP].ack == s0 + 13, conv,
+         "the gap filled: echo %r" % c.got)
+    c.seq = (s0 + 13) & 0xffffffff
     c.send(0.001, "A")
     rs = c.send(0.001, "PA", load=b"first\n", seq=s0, advance=False)
     sack = [o for o in rs[0][TCP].options if o[0] == "SAck"] if rs else []
     need(sack and sack[0][1] == (s0, (s0 + 6) & 0xffffffff), conv,
          "no D-SACK for the duplicate: %s" % (rs[0][TCP].options if rs
                                               else rs))
-    rs = c.send(0.001, "PA", load=b"second\n")
-    need(c.got == b"first\nsecond\n", conv, "echo %r" % c.got)
+    rs = c.send(0.001, "PA", load=b"third\n")
+    need(c.got == b"first\nsecond\nthird\n", conv, "echo %r" % c.got)
     c.send(0.001, "A")
     conv.save()
 
 
 def s_rst_challenge():
     """RFC 5961: an RST at RCV.NXT ends the flow; one elsewhere in the
-    window, and a SYN, get a challenge ACK; a reset script sends RST."""
+    window, and a SYN, get a challenge ACK, at most one every 500 ms (as
+    Linux's tcp_invalid_ratelimit); a reset script sends RST."""
     conv = Conv("rst-challenge")
     c = Client(conv, 46000, 22)
     handshake(c)
@@ -362,7 +368,9 @@ def s_rst_challenge():
     c.send(0.001, "A")
     rs = c.send(0.001, "R", seq=(c.seq + 100) & 0xffffffff, advance=False)
     need(flags_of(rs) == ["A"], conv, "no challenge ACK for the RST")
-    rs = c.send(0.001, "S", seq=(c.seq + 5000) & 0xffffffff, advance=False,
+    rs = c.send(0.05, "R", seq=(c.seq + 200) & 0xffffffff, advance=False)
+    need(not rs, conv, "a second challenge ACK within 500 ms")
+    rs = c.send(0.6, "S", seq=(c.seq + 5000) & 0xffffffff, advance=False,
                 options=LINUX_SYN)
     need(flags_of(rs) == ["A"], conv, "no challenge ACK for the SYN")
     rs = c.send(0.001, "R", advance=False)
@@ -377,6 +385,32 @@ def s_rst_challenge():
     rs = conv.wait(0.5)
     need(flags_of(rs) == ["RA"], conv, "the script's reset %s" %
          flags_of(rs))
+    conv.save()
+
+
+def s_paws():
+    """RFC 7323 PAWS: data with a timestamp older than the last one is
+    not taken, and its duplicate ACK echoes the newer one; RFC 5961 5.2:
+    an ACK older than any window offered gets a challenge ACK."""
+    conv = Conv("paws")
+    c = Client(conv, 48000, 7)
+    handshake(c)
+    c.send(0.001, "A", options=ts(c, 1000))
+    rs = c.send(0.001, "PA", load=b"new\n", options=ts(c, 1001))
+    need(c.got == b"new\n", conv, "echo %r" % c.got)
+    s1 = c.seq
+    rs = c.send(0.001, "PA", load=b"old\n", options=ts(c, 500),
+                advance=False)
+    tso = [o for o in rs[0][TCP].options if o[0] == "Timestamp"] if rs else []
+    need(flags_of(rs) == ["A"] and rs[0][TCP].ack == s1 and tso and
+         tso[0][1][1] == 1001, conv, "PAWS: %s" % [r.summary() for r in rs])
+    rs = c.send(0.6, "A", ack=(c.ack - 0x10000000) & 0xffffffff,
+                options=ts(c, 1002))
+    need(flags_of(rs) == ["A"] and rs[0][TCP].ack == s1, conv,
+         "no challenge ACK for an ACK too old: %s" % flags_of(rs))
+    rs = c.send(0.001, "PA", load=b"again\n", options=ts(c, 1003))
+    need(c.got == b"new\nagain\n", conv, "echo %r" % c.got)
+    c.send(0.001, "A", options=ts(c, 1004))
     conv.save()
 
 
@@ -434,6 +468,7 @@ SCENARIOS = {
     "rst-challenge": s_rst_challenge,
     "wrap": s_wrap,
     "cookies": s_cookies,
+    "paws": s_paws,
 }
 
 

@@ -109,8 +109,11 @@ L2_SET = {"ether_only", "arp_probe", "addresses", "solicit"}
 # ECN-setup SYN gets ECE in the SYN-ACK; "not-ect": only if the SYN's IP
 # header is not ECT-marked or a reserved TCP bit is set (Linux
 # tcp_ecn_create_request()).
+# window "segments": Linux's tcp_select_initial_window(), 65535 rounded
+# down to whole segments of the MSS less the timestamp option.  The MSS
+# is 1460 over IPv4 and 1440 over IPv6 (a 1500-byte link) everywhere.
 PERSONALITY = {
-    "linux": dict(ttl=64, window=65160, ipid="zero", echo_df="never",
+    "linux": dict(ttl=64, window="segments", ipid="zero", echo_df="never",
                   ecn="not-ect"),
     "windows": dict(ttl=128, window=65535, ipid="increment",
                     echo_df="never", ecn=None),
@@ -732,7 +735,13 @@ def check_host(rep, where, fr, req, rep_frame, hosts, state):
                         b.ack == (a.seq + 1) & 0xffffffff, where,
                         "SYN-ACK must be %s and ack seq + 1 (got %s ack "
                         "%d)" % (want_flags, b.flags, b.ack))
-        want = 0 if rule == "tcp tarpit" else pers["window"]
+        mss = 1460 if isinstance(q3, IP) else 1440
+        want = pers["window"]
+        if want == "segments":
+            seg = mss - (12 if opt_value(b, "Timestamp") else 0)
+            want = 65535 // seg * seg
+        if rule == "tcp tarpit":
+            want = 0
         ok &= rep.check(b.window == want, where, "window %d, not %d" %
                         (b.window, want))
         layout = expected_layout(pname, a)
@@ -746,7 +755,8 @@ def check_host(rep, where, fr, req, rep_frame, hosts, state):
             ok &= rep.check(opt_value(b, "WScale") == {
                 "linux": 7, "windows": 8, "freebsd": 6}[pname], where,
                 "window scale")
-        ok &= rep.check(opt_value(b, "MSS") == 1460, where, "MSS not 1460")
+        ok &= rep.check(opt_value(b, "MSS") == mss, where,
+                        "MSS %s, not %d" % (opt_value(b, "MSS"), mss))
         return ok
     return ok
 

@@ -101,17 +101,14 @@ static void print_counters(const struct run *r, FILE *out)
 		", send errors %" PRIu64 ", capture drops %u\n",
 		e->frames, e->replies, ls->sent, ls->send_again,
 		ls->send_errors, kdrop);
-	if (e->flows_created || e->cookies_sent)
-		fprintf(out,
-			"riposte: flows %" PRIu64 " (%u open, %" PRIu64
-			" closed, %" PRIu64 " reset, %" PRIu64 " idle, %" PRIu64
-			" evicted), SYN cookies %" PRIu64 " sent, %" PRIu64
-			" taken, retransmissions %" PRIu64 ", probes %" PRIu64
-			"\n",
-			e->flows_created, engine_flows(e), e->flows_closed,
-			e->flows_reset, e->flows_idle, e->flows_evicted,
-			e->cookies_sent, e->cookies_ok, e->retransmits,
-			e->probes);
+	fprintf(out,
+		"riposte: flows %" PRIu64 " (%u open, %" PRIu64
+		" closed, %" PRIu64 " reset, %" PRIu64 " idle, %" PRIu64
+		" evicted), SYN cookies %" PRIu64 " sent, %" PRIu64
+		" taken, retransmissions %" PRIu64 ", probes %" PRIu64 "\n",
+		e->flows_created, engine_flows(e), e->flows_closed,
+		e->flows_reset, e->flows_idle, e->flows_evicted,
+		e->cookies_sent, e->cookies_ok, e->retransmits, e->probes);
 	for (d = DROP_NO_RULE; d < DROP__MAX; d++)
 		if (e->drops[d])
 			fprintf(out, "riposte:   %s: %" PRIu64 "\n",

@@ -12,6 +12,7 @@
 #include <linux/if_packet.h>
 #include <net/ethernet.h>
 #include <net/if.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +22,8 @@
 #include "live.h"
 
 #define SEND_BATCH 64
+#define LIVE_SNDBUF (8 << 20) /* bytes of send buffer */
+#define SEND_WAITS 4 /* POLLOUT waits of 1 ms one call may make */
 
 struct io_live {
 	pcap_t *pc;
@@ -36,7 +39,7 @@ int io_live_open(struct io_live **out, const struct io_live_opts *o, char *err,
 	struct io_live *l;
 	struct bpf_program prog;
 	struct sockaddr_ll sll;
-	int one = 1, rc;
+	int one = 1, sndbuf = LIVE_SNDBUF, rc;
 
 	*out = NULL;
 	l = calloc(1, sizeof(*l));
@@ -119,6 +122,15 @@ int io_live_open(struct io_live **out, const struct io_live_opts *o, char *err,
 	}
 	/* Best effort: an old kernel without it still sends. */
 	setsockopt(l->tx, SOL_PACKET, PACKET_QDISC_BYPASS, &one, sizeof(one));
+	/*
+	 * A send buffer for bursts: the default 208 KiB filled under a few
+	 * hundred connections (EAGAIN, replies lost, retransmissions).  As
+	 * root the limit of wmem_max does not apply; else what it allows.
+	 */
+	if (setsockopt(l->tx, SOL_SOCKET, SO_SNDBUFFORCE, &sndbuf,
+		       sizeof(sndbuf)) < 0)
+		setsockopt(l->tx, SOL_SOCKET, SO_SNDBUF, &sndbuf,
+			   sizeof(sndbuf));
 	*out = l;
 	return 0;
 fail:
@@ -171,7 +183,7 @@ int io_live_dispatch(struct io_live *l, int max, pcap_handler cb,
 void io_live_send(struct io_live *l, const struct iovec *frames, unsigned n)
 {
 	struct mmsghdr m[SEND_BATCH];
-	unsigned done = 0, i, k;
+	unsigned done = 0, i, k, waits = 0;
 	int rc;
 
 	while (done < n) {
@@ -185,10 +197,24 @@ void io_live_send(struct io_live *l, const struct iovec *frames, unsigned n)
 		}
 		rc = sendmmsg(l->tx, m, k, 0);
 		if (rc < 0) {
-			if (errno == EINTR)
+			int err = errno;
+
+			if (err == EINTR)
 				continue;
-			/* The first frame failed: count it, go on past it. */
-			if (errno == EAGAIN || errno == ENOBUFS)
+			/*
+			 * The send buffer is full: wait a little for room (at
+			 * most SEND_WAITS ms a call, so the loop never stalls
+			 * nor spins), then count the frame and go past it.
+			 */
+			if ((err == EAGAIN || err == ENOBUFS) &&
+			    waits < SEND_WAITS) {
+				struct pollfd pfd = { l->tx, POLLOUT, 0 };
+
+				waits++;
+				if (poll(&pfd, 1, 1) > 0)
+					continue;
+			}
+			if (err == EAGAIN || err == ENOBUFS)
 				l->st.send_again++;
 			else
 				l->st.send_errors++;

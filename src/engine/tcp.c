@@ -36,6 +36,7 @@
 #define SCRIPT_STEPS 64 /* triggers one call may run: no busy loops */
 #define RX_BUDGET (64u << 20) /* request bytes every flow together holds */
 #define OOW_MS 500 /* Linux's tcp_invalid_ratelimit */
+#define FIN_TIMEOUT 60000 /* ms in FIN-WAIT-2: Linux's tcp_fin_timeout */
 
 static uint32_t at(uint32_t now, uint32_t ms)
 {
@@ -1497,7 +1498,16 @@ static int segment(struct engine *e, struct flow *f, const struct pkt *q,
 	}
 	if (!(t->flags & PKT_TCP_ACK))
 		return 0;
-	f->idle_at = at(now, e->idle_ms);
+	/*
+	 * Silence ends a flow after idle_timeout, or, once our FIN is
+	 * acknowledged and the peer's has not come (FIN-WAIT-2), after
+	 * Linux's tcp_fin_timeout.
+	 */
+	f->idle_at = at(now, f->state == FLOW_FIN_WAIT &&
+					     seq_lt(f->snd_end, t->ack) &&
+					     e->idle_ms > FIN_TIMEOUT ?
+				     FIN_TIMEOUT :
+				     e->idle_ms);
 	if (seq_lt(f->snd_max, t->ack)) {
 		/* It acknowledges what was never sent (RFC 9293 3.10.7.4). */
 		send_ack(e, f, NULL, now, res);

@@ -431,6 +431,27 @@ def s_wrap():
     conv.save()
 
 
+def s_fin_wait_2():
+    """The service closes; the client acknowledges the FIN but never
+    sends its own: after 60 s in FIN-WAIT-2 (Linux's tcp_fin_timeout)
+    the flow is gone, and the client's next segment gets an RST."""
+    conv = Conv("fin-wait-2")
+    c = Client(conv, 49000, 80, dst="198.51.100.11", mac="02:00:00:00:00:0b")
+    handshake(c)
+    c.send(0.001, "A")
+    c.send(0.001, "PA", load=b"GET / HTTP/1.0\r\n\r\n")
+    need(c.fin, conv, "no FIN after the response: %r" % c.got)
+    rs = c.send(0.001, "A")
+    need(not rs, conv, "answered the ACK of the FIN: %s" % flags_of(rs))
+    rs = c.send(59.0, "A")
+    need(not rs, conv, "answered a keepalive ACK at 59 s: %s" % flags_of(rs))
+    conv.wait(61.0)
+    rs = c.send(0.001, "A")
+    need(flags_of(rs) == ["R"], conv, "the flow outlived FIN-WAIT-2: %s" %
+         flags_of(rs))
+    conv.save()
+
+
 def s_cookies():
     """flows_max 2: the third SYN gets a SYN cookie; its ACK rebuilds the
     flow (an embryonic one is evicted) and the banner follows."""
@@ -469,6 +490,7 @@ SCENARIOS = {
     "wrap": s_wrap,
     "cookies": s_cookies,
     "paws": s_paws,
+    "fin-wait-2": s_fin_wait_2,
 }
 
 

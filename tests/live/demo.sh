@@ -5,8 +5,9 @@
 #
 # Makes a throwaway lab of two network namespaces joined by a veth pair,
 # runs `riposte run -v` with rules/web-server.rules in one of them, and in
-# the other runs real clients: ping, ping -6, nmap -sS and -sU, and the
-# kernel's TCP connect() with nc.  After each client, prints what the client
+# the other runs real clients: ping, ping -6, nmap -sS and -sU, curl over
+# IPv4 and IPv6, nc reading the SSH banner and connecting to a closed
+# port.  After each client, prints what the client
 # saw and what riposte narrated; at the end stops riposte with SIGTERM (it
 # prints its counters) and deletes the lab.  Installs and builds nothing
 # (`make demo` has done both); touches nothing outside the lab.  Exits 1
@@ -26,7 +27,7 @@ RIPOSTE=$(realpath "$1") || exit 2
 here=$(cd "$(dirname "$0")" && pwd)
 RULES=$(realpath "$here/../../rules/web-server.rules")
 . "$here/lab.sh"
-for tool in ip nft ping nmap nc; do
+for tool in ip nft ping nmap nc curl; do
 	command -v "$tool" >/dev/null ||
 		{ echo "demo: $tool is missing: make deps" >&2; exit 1; }
 done
@@ -57,15 +58,18 @@ riposte_saw()
 }
 
 # client TITLE CMD...: run CMD in the client's namespace (at most 60 s),
-# show its output and riposte's side; the status of CMD.
+# show its output (kept in $LAB_DIR/client.out) and riposte's side; the
+# status of CMD.
 client()
 {
 	local title=$1 rc
 	shift
 	heading "client: $title"
 	echo "\$ $*"
-	lab_c timeout -k 5 60 "$@" 2>&1 | sed 's/^/   /'
-	rc=${PIPESTATUS[0]}
+	lab_c timeout -k 5 60 "$@" >"$LAB_DIR/client.out" 2>&1
+	rc=$?
+	sed 's/^/   /' "$LAB_DIR/client.out"
+	[ -z "$(tail -c 1 "$LAB_DIR/client.out")" ] || echo
 	riposte_saw
 	return "$rc"
 }
@@ -76,7 +80,7 @@ lab_up demo
 cat <<EOF
 riposte demo: a fake web server at $V4 and $V6
 (rules/web-server.rules), answered by riposte in one network namespace and
-probed by real clients - the kernel's own ping, nmap, nc - from another:
+probed by real clients - ping, nmap, curl and nc, over the kernel's own TCP/IP - from another:
 
   $LAB_R (riposte)               $LAB_C (clients)
   $LAB_RIF $LAB_R4 $LAB_R6  <-- veth -->  $LAB_CIF $LAB_C4 $LAB_C6
@@ -116,14 +120,20 @@ client "nmap -sU -p 53,54 $V4 (53 answers; 54 closed)" \
 client "nmap -6 -sS -p 22,80,443,8080 $V6" \
 	nmap -6 -n -sS -p 22,80,443,8080 --max-retries 1 --host-timeout 30s "$V6"
 
-client "nc -z -v $V4 80 (the kernel's connect(): the handshake completes)" \
-	nc -z -v -w 3 "$V4" 80
-expect $? = 0 "connect to $V4 port 80 failed"
+client "curl -v http://$V4/ (a whole TCP conversation: handshake, request, page, close)" \
+	curl -sS -v -m 20 "http://$V4/"
+expect $? = 0 "curl http://$V4/ failed"
+client "curl -g http://[$V6]/ (the same over IPv6)" \
+	curl -sS -m 20 -g "http://[$V6]/"
+page=$(cat "$LAB_DIR/client.out")
+expect "$page" = "<html><body><h1>Hello from riposte</h1></body></html>" \
+	"curl over IPv6 got '$page'"
+client "nc $V4 22 (the SSH banner, sent once the handshake completes)" \
+	nc -w 2 "$V4" 22
+expect $? = 0 "nc $V4 22 failed"
 client "nc -z -v $V4 443 (closed: riposte answers RST,ACK)" \
 	nc -z -v -w 3 "$V4" 443
 expect $? != 0 "connect to $V4 port 443 succeeded"
-echo "   (an HTTP request on port 80, with curl, comes with riposte's stateful"
-echo "   TCP engine; today the handshake is what the open port answers)"
 
 heading "riposte: SIGTERM"
 lab_riposte_stop TERM

@@ -26,7 +26,7 @@
 void replay_usage(FILE *out)
 {
 	fputs("usage: riposte replay -r IN.pcap [-w OUT.pcap] [--seed N] [-v|-q] "
-	      "RULES\n"
+	      "[--general] RULES\n"
 	      "\n"
 	      "Runs the rules over a capture file, offline: prints each frame,\n"
 	      "the rule that fired and the replies, and writes the replies.\n"
@@ -37,6 +37,10 @@ void replay_usage(FILE *out)
 	      "              `set seed`, else 1)\n"
 	      "  -v          also print each reply as a tree of fields\n"
 	      "  -q          print only the closing counts (for big captures)\n"
+	      "  --general   build every reply template the general way, "
+	      "not\n"
+	      "              from its compiled image (slower; the same "
+	      "bytes)\n"
 	      "  -h, --help  print this help\n",
 	      out);
 }
@@ -241,6 +245,7 @@ int replay_main(int argc, char *argv[])
 {
 	static const struct option longopts[] = {
 		{ "seed", required_argument, NULL, 's' },
+		{ "general", no_argument, NULL, 'g' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -267,6 +272,9 @@ int replay_main(int argc, char *argv[])
 			break;
 		case 'q':
 			verbosity = -1;
+			break;
+		case 'g':
+			tmpl_fast_off = true;
 			break;
 		case 's':
 			if (parse_u64(optarg, &seed) < 0)

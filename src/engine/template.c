@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "pkt/csum.h"
 #include "pkt/field.h"
 #include "pkt/pkt.h"
 #include "template.h"
@@ -89,6 +90,8 @@ struct tlayer {
 	bool type_given; /* eth.type, dot1q.type, ip.proto, ip6.nh */
 };
 
+struct tf_cache;
+
 struct tmpl {
 	bool reply;
 	/* Sources the template gives: forging those is the author's call. */
@@ -96,7 +99,456 @@ struct tmpl {
 	struct tlayer *layers;
 	size_t n;
 	bool has[TL_RAW + 1];
+	struct tf_cache *fast; /* its fast forms; NULL: always the general */
 };
+
+bool tmpl_fast_off;
+
+/*
+ * The fast form of a template (a compiled image and a patch list).
+ *
+ * For a template of Ether, Dot1AD, Dot1Q, IP or IPv6, TCP or UDP and a
+ * constant Raw, whose arguments do not change the frame's layout, the
+ * reply to each request of one shape (its tags, family and transport) is
+ * the same bytes but for the mirrored fields, the values of the
+ * non-constant arguments and the checksums.  The first reply of a shape
+ * is built the general way above and kept as the image; the next ones
+ * are that image, patched: a memcpy, a few stores and two checksums
+ * instead of a struct pkt filled, mirrored and built.  Anything the image
+ * cannot say (an evaluation that fails, a multicast source) falls back to
+ * the general build, with the random state put back first, so that both
+ * ways give the same bytes (fuzz_replay builds both and compares).
+ */
+#define TF_SHAPES 4 /* request shapes a template keeps an image for */
+#define TF_IMAGE 256 /* bytes of the largest image */
+#define TF_PATCHES 24
+
+/* The request layers a fast reply depends on: its shape. */
+#define TF_SHAPE_BITS                                                    \
+	(PKT_L_DOT1AD | PKT_L_DOT1Q | PKT_L_IP | PKT_L_IP6 | PKT_L_TCP | \
+	 PKT_L_UDP)
+
+enum tf_kind { TF_U8, TF_U16, TF_U32, TF_BYTES, TF_TCPFLAGS };
+
+struct tf_patch {
+	uint16_t off; /* in the frame */
+	uint8_t kind, len; /* TF_BYTES: len bytes */
+	const struct expr *x;
+};
+
+/* tf_plan.mirror: what the request gives the reply. */
+enum {
+	TF_M_ETH_DST = 1u << 0,
+	TF_M_ETH_SRC = 1u << 1,
+	TF_M_TAG_AD = 1u << 2, /* the 802.1ad tag's TCI */
+	TF_M_TAG_Q = 1u << 3, /* the 802.1Q tag's TCI */
+	TF_M_IP_SRC = 1u << 4,
+	TF_M_IP_DST = 1u << 5,
+	TF_M_SPORT = 1u << 6, /* TCP or UDP */
+	TF_M_DPORT = 1u << 7,
+};
+
+struct tf_plan {
+	uint32_t shape; /* the request's TF_SHAPE_BITS */
+	bool fast; /* false: this shape takes the general way */
+	uint8_t family; /* 4 or 6 */
+	uint8_t proto; /* PKT_PROTO_TCP, _UDP, or 0 */
+	bool ip_csum, l4_csum; /* computed per frame */
+	uint16_t len, l3, l4, ad_off, q_off;
+	uint32_t mirror;
+	unsigned n;
+	struct tf_patch p[TF_PATCHES];
+	uint8_t image[TF_IMAGE];
+};
+
+struct tf_cache {
+	unsigned n;
+	struct tf_plan plan[TF_SHAPES];
+};
+
+static bool field_is(const struct pkt_field *f, const char *name)
+{
+	return f && strcmp(f->name, name) == 0;
+}
+
+/* Is x a constant (a value no frame can change)? */
+static bool tf_const(const struct expr *x)
+{
+	return x->op == EXPR_CONST;
+}
+
+/*
+ * Can the template have a fast form at all: its layers, and arguments
+ * that set no length, and whose non-constant ones write whole bytes of a
+ * fixed place?  Decided once, at compile time.
+ */
+static bool tf_eligible(const struct tmpl *t)
+{
+	static const char *const patchable[] = {
+		"eth.dst",    "eth.src",   "ip.tos",	"ip.id",
+		"ip.ttl",     "ip.src",	   "ip.dst",	"ip6.hlim",
+		"ip6.src",    "ip6.dst",   "tcp.sport", "tcp.dport",
+		"tcp.seq",    "tcp.ack",   "tcp.flags", "tcp.window",
+		"tcp.urgptr", "udp.sport", "udp.dport", NULL,
+	};
+	static const char *const layout[] = {
+		"ip.ihl",   "ip.len",	   "ip.options", "ip6.plen", "ip6.nh",
+		"ip.proto", "tcp.dataofs", "udp.len",	 NULL,
+	};
+	size_t i, j, k;
+
+	for (i = 0; i < t->n; i++) {
+		const struct tlayer *l = &t->layers[i];
+
+		switch (l->cls->id) {
+		case TL_ETHER:
+		case TL_IP:
+		case TL_IP6:
+		case TL_TCP:
+		case TL_UDP:
+		case TL_RAW:
+			break;
+		case TL_DOT1AD:
+		case TL_DOT1Q:
+			if (l->n_args)
+				return false; /* mirrored and set: general */
+			break;
+		default:
+			return false;
+		}
+		for (j = 0; j < l->n_args; j++) {
+			const struct targ *a = &l->args[j];
+			bool ok = false;
+
+			if (a->kind == TARG_TCPOPTS)
+				continue; /* fixed kinds and sizes; values patched */
+			if (a->kind != TARG_FIELD || !a->field)
+				return false;
+			for (k = 0; layout[k]; k++)
+				if (field_is(a->field, layout[k]))
+					return false;
+			if (a->field->layer == PKT_L_RAW) {
+				if (!tf_const(a->value))
+					return false;
+				continue;
+			}
+			if (tf_const(a->value))
+				continue;
+			for (k = 0; patchable[k]; k++)
+				ok |= field_is(a->field, patchable[k]);
+			if (!ok)
+				return false;
+		}
+	}
+	return true;
+}
+
+/* Where field f of a fast frame is, and how wide. */
+static bool tf_place(const struct tf_plan *pl, const struct pkt_field *f,
+		     struct tf_patch *p)
+{
+	static const struct {
+		const char *name;
+		uint8_t layer; /* 2: l3, 4: l4, 0: the frame */
+		uint8_t off, kind, len;
+	} at[] = {
+		{ "eth.dst", 0, 0, TF_BYTES, 6 },
+		{ "eth.src", 0, 6, TF_BYTES, 6 },
+		{ "ip.tos", 2, 1, TF_U8, 1 },
+		{ "ip.id", 2, 4, TF_U16, 2 },
+		{ "ip.ttl", 2, 8, TF_U8, 1 },
+		{ "ip.src", 2, 12, TF_BYTES, 4 },
+		{ "ip.dst", 2, 16, TF_BYTES, 4 },
+		{ "ip6.hlim", 2, 7, TF_U8, 1 },
+		{ "ip6.src", 2, 8, TF_BYTES, 16 },
+		{ "ip6.dst", 2, 24, TF_BYTES, 16 },
+		{ "tcp.sport", 4, 0, TF_U16, 2 },
+		{ "tcp.dport", 4, 2, TF_U16, 2 },
+		{ "tcp.seq", 4, 4, TF_U32, 4 },
+		{ "tcp.ack", 4, 8, TF_U32, 4 },
+		{ "tcp.flags", 4, 12, TF_TCPFLAGS, 2 },
+		{ "tcp.window", 4, 14, TF_U16, 2 },
+		{ "tcp.urgptr", 4, 18, TF_U16, 2 },
+		{ "udp.sport", 4, 0, TF_U16, 2 },
+		{ "udp.dport", 4, 2, TF_U16, 2 },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(at) / sizeof(at[0]); i++) {
+		if (!field_is(f, at[i].name))
+			continue;
+		p->off = (uint16_t)(at[i].off + (at[i].layer == 2 ? pl->l3 :
+						 at[i].layer == 4 ? pl->l4 :
+								    0));
+		p->kind = at[i].kind;
+		p->len = at[i].len;
+		return true;
+	}
+	return false;
+}
+
+static bool tf_add(struct tf_plan *pl, const struct tf_patch *p)
+{
+	if (pl->n == TF_PATCHES || p->off + p->len > pl->len)
+		return false;
+	pl->p[pl->n++] = *p;
+	return true;
+}
+
+/*
+ * Makes the plan for shape from the general build's frame (buf, len) of
+ * request q; pl->fast tells whether it can be used.
+ */
+static void tf_plan_make(const struct tmpl *t, struct tf_plan *pl,
+			 uint32_t shape, const struct pkt *q,
+			 const uint8_t *buf, size_t len)
+{
+	static struct pkt o; /* one at a time: the engine is one thread */
+	uint32_t given = 0;
+	size_t i, j, k, optoff;
+	struct tf_patch p;
+
+	memset(pl, 0, offsetof(struct tf_plan, image));
+	pl->shape = shape;
+	if (len > TF_IMAGE)
+		return;
+	pkt_parse(&o, buf, len);
+	if (o.verdict != PKT_OK || !(o.has & (PKT_L_IP | PKT_L_IP6)))
+		return;
+	pl->len = (uint16_t)len;
+	pl->l3 = (uint16_t)o.l3_off;
+	pl->family = (o.has & PKT_L_IP) ? 4 : 6;
+	if ((o.has & PKT_L_IP) && (o.ip.ihl != 5 || o.fragment))
+		return;
+	pl->ip_csum = pl->family == 4;
+	pl->l4 = (uint16_t)(o.l3_off + (pl->family == 4 ? 20 : 40));
+	pl->proto = (o.has & PKT_L_TCP) ? PKT_PROTO_TCP :
+		    (o.has & PKT_L_UDP) ? PKT_PROTO_UDP :
+					  0;
+	pl->l4_csum = pl->proto != 0;
+	if (pl->proto && o.l4_off != pl->l4)
+		return;
+	if (o.has & PKT_L_DOT1AD)
+		pl->ad_off = 14;
+	if (o.has & PKT_L_DOT1Q)
+		pl->q_off = (o.has & PKT_L_DOT1AD) ? 18 : 14;
+	/* The arguments, in order: non-constant ones are patched. */
+	for (i = 0; i < t->n; i++) {
+		const struct tlayer *l = &t->layers[i];
+
+		optoff = (size_t)pl->l4 + 20;
+		for (j = 0; j < l->n_args; j++) {
+			const struct targ *a = &l->args[j];
+
+			if (a->kind == TARG_TCPOPTS) {
+				if (!pl->proto || pl->proto != PKT_PROTO_TCP ||
+				    o.tcp.n_opt != a->n_opts)
+					return;
+				for (k = 0; k < a->n_opts; k++) {
+					const struct topt *to = &a->opts[k];
+					size_t v, w;
+
+					w = to->kind == PKT_TCPOPT_MSS	  ? 2 :
+					    to->kind == PKT_TCPOPT_WSCALE ? 1 :
+									    4;
+					if (to->kind == PKT_TCPOPT_SACK &&
+					    to->n > 4)
+						return; /* values elsewhere */
+					for (v = 0; v < to->n; v++) {
+						if (tf_const(to->v[v]))
+							continue;
+						p.off = (uint16_t)(optoff + 2 +
+								   v * w);
+						p.kind = w == 1 ? TF_U8 :
+							 w == 2 ? TF_U16 :
+								  TF_U32;
+						p.len = (uint8_t)w;
+						p.x = to->v[v];
+						if (!tf_add(pl, &p))
+							return;
+					}
+					optoff +=
+						to->kind == PKT_TCPOPT_EOL ||
+								to->kind ==
+									PKT_TCPOPT_NOP ?
+							1 :
+							o.tcp.opt[k].data.len +
+								2u;
+				}
+				continue;
+			}
+			if (field_is(a->field, "eth.dst"))
+				given |= TF_M_ETH_DST;
+			else if (field_is(a->field, "eth.src"))
+				given |= TF_M_ETH_SRC;
+			else if (field_is(a->field, "ip.src") ||
+				 field_is(a->field, "ip6.src"))
+				given |= TF_M_IP_SRC;
+			else if (field_is(a->field, "ip.dst") ||
+				 field_is(a->field, "ip6.dst"))
+				given |= TF_M_IP_DST;
+			else if (field_is(a->field, "tcp.sport") ||
+				 field_is(a->field, "udp.sport"))
+				given |= TF_M_SPORT;
+			else if (field_is(a->field, "tcp.dport") ||
+				 field_is(a->field, "udp.dport"))
+				given |= TF_M_DPORT;
+			else if (field_is(a->field, "ip.chksum"))
+				pl->ip_csum = false;
+			else if (field_is(a->field, "tcp.chksum") ||
+				 field_is(a->field, "udp.chksum"))
+				pl->l4_csum = false;
+			if (tf_const(a->value))
+				continue;
+			if (!tf_place(pl, a->field, &p))
+				return;
+			p.x = a->value;
+			if (!tf_add(pl, &p))
+				return;
+		}
+	}
+	/* What mirror() copies from a request of this shape. */
+	if (t->reply) {
+		pl->mirror = (TF_M_ETH_DST | TF_M_ETH_SRC) & ~given;
+		if (pl->ad_off && (shape & PKT_L_DOT1AD))
+			pl->mirror |= TF_M_TAG_AD;
+		if (pl->q_off && (shape & PKT_L_DOT1Q))
+			pl->mirror |= TF_M_TAG_Q;
+		if ((pl->family == 4 && (shape & PKT_L_IP)) ||
+		    (pl->family == 6 && (shape & PKT_L_IP6)))
+			pl->mirror |= (TF_M_IP_SRC | TF_M_IP_DST) & ~given;
+		if ((pl->proto == PKT_PROTO_TCP && (shape & PKT_L_TCP)) ||
+		    (pl->proto == PKT_PROTO_UDP && (shape & PKT_L_UDP)))
+			pl->mirror |= (TF_M_SPORT | TF_M_DPORT) & ~given;
+	}
+	(void)q;
+	memcpy(pl->image, buf, len);
+	pl->fast = true;
+}
+
+static void put_be(uint8_t *p, uint64_t v, unsigned n)
+{
+	while (n--) {
+		p[n] = (uint8_t)v;
+		v >>= 8;
+	}
+}
+
+static uint16_t tci_of(const struct pkt_vlan *v)
+{
+	return (uint16_t)(v->prio << 13 | v->id << 12 | v->vlan);
+}
+
+/*
+ * The reply from plan pl, into buf: its length, or -1 when the general
+ * build must say (the caller puts the random state back).
+ */
+static int tf_build(const struct tmpl *t, const struct tf_plan *pl,
+		    const struct expr_env *env, uint8_t *buf, size_t cap)
+{
+	const struct pkt *q = env->req;
+	uint8_t *l3 = buf + pl->l3, *l4 = buf + pl->l4;
+	struct expr_val v;
+	uint32_t s;
+	unsigned i;
+
+	if (pl->len > cap)
+		return -1;
+	memcpy(buf, pl->image, pl->len);
+	if (pl->mirror & TF_M_ETH_DST)
+		memcpy(buf, q->eth.src, 6);
+	if (pl->mirror & TF_M_ETH_SRC)
+		memcpy(buf + 6, q->eth.dst, 6);
+	/* A tag is its TCI, then the type that follows (Ethernet says TPID). */
+	if (pl->mirror & TF_M_TAG_AD)
+		put_be(buf + pl->ad_off, tci_of(&q->dot1ad), 2);
+	if (pl->mirror & TF_M_TAG_Q)
+		put_be(buf + pl->q_off, tci_of(&q->dot1q), 2);
+	if (pl->family == 4) {
+		if (pl->mirror & TF_M_IP_SRC)
+			memcpy(l3 + 12, q->ip.dst, 4);
+		if (pl->mirror & TF_M_IP_DST)
+			memcpy(l3 + 16, q->ip.src, 4);
+	} else {
+		if (pl->mirror & TF_M_IP_SRC)
+			memcpy(l3 + 8, q->ip6.dst, 16);
+		if (pl->mirror & TF_M_IP_DST)
+			memcpy(l3 + 24, q->ip6.src, 16);
+	}
+	if (pl->mirror & (TF_M_SPORT | TF_M_DPORT)) {
+		uint16_t sp =
+			(q->has & PKT_L_TCP) ? q->tcp.sport : q->udp.sport;
+		uint16_t dp =
+			(q->has & PKT_L_TCP) ? q->tcp.dport : q->udp.dport;
+
+		if (pl->mirror & TF_M_SPORT)
+			put_be(l4, dp, 2);
+		if (pl->mirror & TF_M_DPORT)
+			put_be(l4 + 2, sp, 2);
+	}
+	for (i = 0; i < pl->n; i++) {
+		const struct tf_patch *p = &pl->p[i];
+
+		if (expr_eval(p->x, env, &v))
+			return -1;
+		switch (p->kind) {
+		case TF_U8:
+		case TF_U16:
+		case TF_U32:
+			put_be(buf + p->off, v.u, p->len);
+			break;
+		case TF_TCPFLAGS:
+			buf[p->off] = (uint8_t)((buf[p->off] & 0xfe) |
+						((v.u >> 8) & 1));
+			buf[p->off + 1] = (uint8_t)v.u;
+			break;
+		case TF_BYTES:
+			if (v.type != EXPR_BYTES || v.len != p->len)
+				return -1;
+			memcpy(buf + p->off, v.b, p->len);
+			break;
+		}
+	}
+	/* As the general build: no source is multicast, unless given. */
+	if ((!t->eth_src_given && (buf[6] & 1)) ||
+	    (pl->family == 4 && !t->ip_src_given &&
+	     ((l3[12] & 0xf0) == 0xe0 ||
+	      !memcmp(l3 + 12, "\xff\xff\xff\xff", 4))) ||
+	    (pl->family == 6 && !t->ip6_src_given && l3[8] == 0xff))
+		return -1;
+	if (pl->ip_csum) {
+		l3[10] = l3[11] = 0;
+		put_be(l3 + 10, pkt_csum(l3, 20), 2);
+	}
+	if (pl->l4_csum) {
+		size_t n = pl->len - pl->l4;
+		uint8_t *c = l4 + (pl->proto == PKT_PROTO_TCP ? 16 : 6);
+		uint16_t sum;
+
+		c[0] = c[1] = 0;
+		s = pl->family == 4 ? pkt_csum_pseudo4(l3 + 12, l3 + 16,
+						       pl->proto, (uint16_t)n) :
+				      pkt_csum_pseudo6(l3 + 8, l3 + 24,
+						       pl->proto, (uint32_t)n);
+		sum = pkt_csum_fold(pkt_csum_add(s, l4, n));
+		if (!sum && pl->proto == PKT_PROTO_UDP)
+			sum = 0xffff;
+		put_be(c, sum, 2);
+	}
+	return pl->len;
+}
+
+/* The plan for q's shape, or NULL (none yet, or no room for one). */
+static struct tf_plan *tf_find(struct tf_cache *c, uint32_t shape, bool *full)
+{
+	unsigned i;
+
+	for (i = 0; i < c->n; i++)
+		if (c->plan[i].shape == shape)
+			return &c->plan[i];
+	*full = c->n == TF_SHAPES;
+	return NULL;
+}
 
 static const struct tl_class *class_find(const char *name)
 {
@@ -547,6 +999,11 @@ struct tmpl *tmpl_compile(struct arena *a, struct diag *d,
 		diag_error(d, t->pos, "empty template");
 		ok = false;
 	}
+	if (ok && tf_eligible(tp)) {
+		tp->fast = arena_calloc(a, 1, sizeof(*tp->fast));
+		if (!tp->fast)
+			return NULL;
+	}
 	return ok ? tp : NULL;
 }
 
@@ -758,8 +1215,8 @@ static const char *topts_build(const struct targ *a, const struct expr_env *env,
 	return NULL;
 }
 
-int tmpl_build(const struct tmpl *t, const struct expr_env *env, uint8_t *buf,
-	       size_t cap, const char **why)
+static int build_general(const struct tmpl *t, const struct expr_env *env,
+			 uint8_t *buf, size_t cap, const char **why)
 {
 	struct pkt o;
 	struct scratch s;
@@ -906,6 +1363,35 @@ int tmpl_build(const struct tmpl *t, const struct expr_env *env, uint8_t *buf,
 		return -1;
 	}
 	*why = NULL;
+	return n;
+}
+
+int tmpl_build(const struct tmpl *t, const struct expr_env *env, uint8_t *buf,
+	       size_t cap, const char **why)
+{
+	uint32_t shape = env->req ? env->req->has & TF_SHAPE_BITS : 0;
+	uint64_t rng = env->rng ? *env->rng : 0;
+	struct tf_plan *pl = NULL;
+	bool full = false;
+	int n;
+
+	if (t->fast && !tmpl_fast_off) {
+		pl = tf_find(t->fast, shape, &full);
+		if (pl && pl->fast) {
+			n = tf_build(t, pl, env, buf, cap);
+			if (n >= 0) {
+				*why = NULL;
+				return n;
+			}
+			/* The general build says what went wrong, the same. */
+			if (env->rng)
+				*env->rng = rng;
+		}
+	}
+	n = build_general(t, env, buf, cap, why);
+	if (n >= 0 && t->fast && !tmpl_fast_off && !pl && !full && env->req)
+		tf_plan_make(t, &t->fast->plan[t->fast->n++], shape, env->req,
+			     buf, (size_t)n);
 	return n;
 }
 

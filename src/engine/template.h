@@ -44,6 +44,13 @@ int tmpl_build(const struct tmpl *t, const struct expr_env *env, uint8_t *buf,
 bool tmpl_coerce(struct arena *a, struct diag *d, struct expr *x,
 		 enum pkt_ftype t, const char *name, unsigned bits);
 
+/*
+ * Set, every template is built the general way (tests compare the two
+ * ways: the fast form, a compiled image patched per request, must give
+ * the same bytes).
+ */
+extern bool tmpl_fast_off;
+
 /* Writes the template back in its source notation (for `check`). */
 void tmpl_print(FILE *out, const struct ast_tmpl *t);
 void expr_print(FILE *out, const struct ast_expr *e);

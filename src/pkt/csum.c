@@ -10,19 +10,50 @@
  *   +--------+--------+--------------+   |  zero (24 bits)  | next header |
  *                                        +--------------------------------+
  */
+#include <string.h>
+
 #include "csum.h"
 
 uint32_t pkt_csum_add(uint32_t sum, const uint8_t *p, size_t len)
 {
-	uint64_t s = sum;
-	size_t i;
+	uint64_t s = 0;
+	uint32_t w;
+	uint16_t h;
+	uint8_t last[2];
 
-	for (i = 0; i + 1 < len; i += 2)
-		s += (uint32_t)(p[i] << 8 | p[i + 1]);
-	if (len & 1)
-		s += (uint32_t)p[len - 1] << 8;
-	while (s >> 32)
-		s = (s & 0xffffffff) + (s >> 32);
+	/*
+	 * RFC 1071 2(B): the sum does not depend on byte order, so the
+	 * words are added as the host reads them, four bytes at a time (no
+	 * carry is lost in 64 bits below 2^32 words), and the folded sum is
+	 * swapped to network order at the end.
+	 */
+	while (len >= 4) {
+		memcpy(&w, p, 4);
+		s += w;
+		p += 4;
+		len -= 4;
+	}
+	if (len >= 2) {
+		memcpy(&h, p, 2);
+		s += h;
+		p += 2;
+		len -= 2;
+	}
+	if (len) {
+		last[0] = p[0];
+		last[1] = 0;
+		memcpy(&h, last, 2);
+		s += h;
+	}
+	s = (s & 0xffffffff) + (s >> 32);
+	s = (s & 0xffffffff) + (s >> 32);
+	s = (s & 0xffff) + (s >> 16);
+	s = (s & 0xffff) + (s >> 16);
+	s = (s & 0xffff) + (s >> 16);
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	s = __builtin_bswap16((uint16_t)s);
+#endif
+	s += sum;
 	/* Keep headroom for the next add: fold to at most 17 bits. */
 	s = (s & 0xffff) + (s >> 16);
 	s = (s & 0xffff) + (s >> 16);

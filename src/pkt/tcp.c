@@ -129,7 +129,6 @@ enum pkt_verdict pkt_tcp_parse(struct pkt_rd *r, struct pkt *p)
 {
 	struct pkt_tcp *t = &p->tcp;
 	struct pkt_tcpopt_iter it;
-	struct pkt_tcpopt o;
 	const uint8_t *opts;
 	const char *why = NULL;
 	uint16_t off_flags;
@@ -162,11 +161,16 @@ enum pkt_verdict pkt_tcp_parse(struct pkt_rd *r, struct pkt *p)
 				       "tcp header length past end of segment");
 	opts = pkt_rd_ptr(r, optlen);
 	pkt_tcpopt_iter_init(&it, opts, optlen);
-	while ((rc = pkt_tcpopt_next(&it, &o, &why)) == 1) {
-		if (t->n_opt == PKT_TCP_OPT_MAX)
-			break; /* cannot happen: 40 bytes, 1 byte each */
-		t->opt[t->n_opt++] = o;
-		opt_decode(t, &o);
+	/*
+	 * Straight into t->opt: a copy of an option just written field by
+	 * field stalls the load (store forwarding) once per option.  Room
+	 * cannot run out: 40 bytes hold at most 40 options.
+	 */
+	rc = 0;
+	while (t->n_opt < PKT_TCP_OPT_MAX &&
+	       (rc = pkt_tcpopt_next(&it, &t->opt[t->n_opt], &why)) == 1) {
+		opt_decode(t, &t->opt[t->n_opt]);
+		t->n_opt++;
 	}
 	if (rc < 0) {
 		struct pkt_rd at = *r;

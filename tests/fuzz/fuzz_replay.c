@@ -33,7 +33,10 @@
  *     ENGINE_REPLIES_MAX, lengths past ENGINE_FRAME_MAX);
  *   - the same input run twice (with the stack scribbled in between) does
  *     not give the same rules and byte-identical replies: a replay is
- *     deterministic, and a difference betrays uninitialised memory.
+ *     deterministic, and a difference betrays uninitialised memory; the
+ *     first run builds templates from their fast forms (images made from
+ *     earlier inputs), the second the general way, so the two ways must
+ *     agree byte for byte.
  *
  * Seeds (tests/fuzz/corpus/replay) are the frames of the pcaps in tests/golden,
  * of tests/scapy/gen.py and of frames aimed at the rules below, one frame
@@ -440,10 +443,18 @@ static __attribute__((noinline)) void scribble(int v)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+	/*
+	 * The first run builds templates the fast way (images kept from
+	 * earlier inputs, patched), the second the general way: the same
+	 * bytes, or abort.
+	 */
 	scribble(0x00);
+	tmpl_fast_off = false;
 	run(data, size, &runs[0]);
 	scribble(0xa5);
+	tmpl_fast_off = true;
 	run(data, size, &runs[1]);
+	tmpl_fast_off = false;
 	for (unsigned k = 0; k < runs[0].n; k++) {
 		if (runs[0].rule[k] != runs[1].rule[k] ||
 		    runs[0].drop[k] != runs[1].drop[k] ||

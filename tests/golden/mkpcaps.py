@@ -1461,8 +1461,60 @@ def stray_synack_frames():
                                  seq=5000, ack=0x12345678))]
 
 
+def fast_frames():
+    """tests/golden/rules/fast.rules: every shape several times over."""
+    out = []
+    opts = [("MSS", 1460), ("SAckOK", b""), ("Timestamp", (100, 0)),
+            ("NOP", None), ("WScale", 7)]
+    for i in range(4):
+        mac = "02:00:00:00:01:%02x" % i
+        out.append(("fast-syn4-%d" % i, Ether(dst=MAC_S, src=mac) /
+                    IP(src="198.51.100.%d" % (20 + i), dst=IP_S, ttl=60 + i,
+                       id=100 * i, tos=4 * i) /
+                    TCP(sport=41000 + i, dport=80, seq=1000 * i + 7,
+                        flags="S", window=1000 + i,
+                        options=[("MSS", 1400 + i)] + opts[1:])))
+    for i in range(3):
+        out.append(("fast-tag-%d" % i, Ether(dst=MAC_S, src=MAC_C) /
+                    Dot1Q(vlan=100 + i, prio=i) /
+                    IP(src=IP_C, dst="198.51.100.%d" % (30 + i)) /
+                    TCP(sport=42000 + i, dport=80, seq=5 + i, flags="S")))
+    for i in range(3):
+        out.append(("fast-qinq-%d" % i, Ether(dst=MAC_S, src=MAC_C,
+                                               type=0x88a8) /
+                    Dot1AD(vlan=300 + i, prio=7 - i) / Dot1Q(vlan=10 + i) /
+                    IP(src=IP_C, dst=IP_S) /
+                    TCP(sport=43000 + i, dport=81, seq=77 * i, flags="S")))
+    for i in range(3):
+        out.append(("fast-syn6-%d" % i, Ether(dst=MAC_S, src=MAC_C) /
+                    IPv6(src="2001:db8::%x" % (0x20 + i), dst=IP6_S,
+                         hlim=64 - i) /
+                    TCP(sport=44000 + i, dport=80, seq=9 * i, ack=3 * i,
+                        flags="S")))
+    for i in range(3):
+        out.append(("fast-udp4-%d" % i, Ether(dst=MAC_S, src=MAC_C) /
+                    IP(src="192.0.2.%d" % (10 + i), dst=IP_S) /
+                    UDP(sport=45000 + i, dport=53) / Raw(b"q" * (i + 1))))
+        out.append(("fast-udp6-%d" % i, Ether(dst=MAC_S, src=MAC_C) /
+                    IPv6(src=IP6_C, dst="2001:db8::%x" % (0x30 + i)) /
+                    UDP(sport=46000 + i, dport=53) / Raw(b"six?")))
+        out.append(("fast-send-%d" % i, Ether(dst=MAC_S, src=MAC_C) /
+                    IP(src="203.0.113.%d" % (5 + i), dst=IP_S, ttl=30 + i) /
+                    UDP(sport=47000 + i, dport=9) / Raw(b"s")))
+    for i in range(2):
+        # To a broadcast address: the mirrored source would be broadcast.
+        out.append(("fast-bcast-%d" % i, Ether(dst=BCAST, src=MAC_C) /
+                    IP(src=IP_C, dst="255.255.255.255") /
+                    TCP(sport=48000 + i, dport=83, flags="S")))
+        out.append(("fast-unicast-%d" % i, Ether(dst=MAC_S, src=MAC_C) /
+                    IP(src=IP_C, dst=IP_S) /
+                    TCP(sport=48100 + i, dport=83, flags="S")))
+    return out
+
+
 REPLAY_PCAPS = [
     ("replay-web.pcap", web_frames),
+    ("replay-fast.pcap", fast_frames),
     ("replay-closed.pcap", closed_frames),
     ("replay-filtered.pcap", filtered_frames),
     ("replay-forge-lesson.pcap", forge_lesson_frames),

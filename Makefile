@@ -15,10 +15,10 @@ MANDIR ?= $(PREFIX)/share/man
 DESTDIR ?=
 
 PKG_CONFIG ?= pkg-config
-PKGS := libpcap libmnl libnftnl
+PKGS := libpcap libmnl libnftnl libsodium
 PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 # libev ships no .pc file.
-PKG_LIBS := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null || echo -lpcap -lmnl -lnftnl) -lev
+PKG_LIBS := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null || echo -lpcap -lmnl -lnftnl -lsodium) -lev
 
 WARN := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 	-Wformat=2 -Wwrite-strings -Wvla -Wpointer-arith -Wcast-qual \
@@ -77,10 +77,13 @@ all: riposte
 riposte: $(BUILD)/riposte FORCE
 	$(Q)cp $< $@.tmp && mv -f $@.tmp $@
 
+.PHONY: FORCE
 FORCE:
 
 # Keep the fuzz build's objects: they are not intermediates to delete.
-.SECONDARY:
+# (Only those: with every target secondary, a missing FORCE would not
+# force, and ./riposte would stay the flavour built before.)
+.SECONDARY: $(FUZZ_LIB_OBJ)
 
 $(BUILD)/riposte: $(MAIN_OBJ) $(LIB)
 	@echo "  LD      $@"
@@ -163,7 +166,7 @@ fuzz-run: fuzz
 	done
 
 DEBIAN_PKGS := make gcc pkg-config libpcap-dev libev-dev libmnl-dev \
-	libnftnl-dev libcmocka-dev clang llvm python3 python3-scapy tcpdump \
+	libnftnl-dev libsodium-dev libcmocka-dev clang llvm python3 python3-scapy tcpdump \
 	iproute2 nftables iputils-ping netcat-openbsd nmap hping3 curl \
 	tcpreplay mandoc clang-format
 

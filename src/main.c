@@ -6,6 +6,7 @@
  *
  * Exit status: 0 success, 1 runtime failure, 2 usage or input error.
  */
+#include <sodium.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -52,6 +53,11 @@ int main(int argc, char *argv[])
 	const char *cmd;
 	size_t i;
 
+	/* libsodium: SipHash for ISNs and cookies, randomness for seeds. */
+	if (sodium_init() < 0) {
+		fputs("riposte: cannot initialise libsodium\n", stderr);
+		return 1;
+	}
 	if (argc < 2) {
 		usage(stderr);
 		return 2;

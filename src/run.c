@@ -16,6 +16,7 @@
  */
 #include <errno.h>
 #include <ev.h>
+#include <sodium.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <signal.h>
@@ -617,13 +618,11 @@ int run_main(int argc, char *argv[])
 	}
 	r.seed = r.conf.has_seed ? r.conf.seed : r.rs->seed;
 	if (!r.conf.has_seed && !r.rs->has_seed) {
-		struct timespec ts;
-
-		/* Live and unseeded: ISNs must not be guessable. */
-		clock_gettime(CLOCK_REALTIME, &ts);
-		r.seed = (uint64_t)ts.tv_nsec ^ (uint64_t)ts.tv_sec << 20 ^
-			 (uint64_t)getpid() << 40;
-		r.seed = expr_random(&r.seed);
+		/*
+		 * Live and unseeded: ISNs and cookies must not be guessable,
+		 * so the seed their keys come from is the kernel's randomness.
+		 */
+		randombytes_buf(&r.seed, sizeof(r.seed));
 	}
 	r.eng = calloc(1, sizeof(*r.eng));
 	r.outbuf = calloc(RUN_BATCH * ENGINE_REPLIES_MAX, sizeof(*r.outbuf));

@@ -37,6 +37,18 @@ const char *engine_drop_name(enum engine_drop d)
 	return d < DROP__MAX ? drop_names[d] : "?";
 }
 
+/* Two 128-bit keys from the seed, each word a splitmix64 draw. */
+static void keys_from_seed(uint64_t seed, uint8_t isn[16], uint8_t cookie[16])
+{
+	uint64_t s = seed ^ 0x8a5cd789635d2dffull, w;
+	int i;
+
+	for (i = 0; i < 4; i++) {
+		w = expr_random(&s);
+		memcpy(i < 2 ? isn + 8 * i : cookie + 8 * (i - 2), &w, 8);
+	}
+}
+
 int engine_init(struct engine *e, const struct ruleset *rs, uint64_t seed)
 {
 	return engine_init_flows(e, rs, seed, 0);
@@ -51,6 +63,7 @@ int engine_init_flows(struct engine *e, const struct ruleset *rs, uint64_t seed,
 	e->rs = rs;
 	e->seed = seed;
 	e->rng = seed;
+	keys_from_seed(seed, e->isn_key, e->cookie_key);
 	e->ipid = (uint32_t)expr_random(&e->rng) & 0xffff;
 	e->host_ipid =
 		calloc(rs->n_hosts ? rs->n_hosts : 1, sizeof(*e->host_ipid));

@@ -208,6 +208,8 @@ struct engine {
 	uint64_t filter_runs; /* BPF programs run: what dispatch saves */
 	uint64_t drops[DROP__MAX];
 	uint64_t *matched; /* per rule */
+	/* Keys from the seed: of the ISNs, of the SYN cookies. */
+	uint8_t isn_key[16], cookie_key[16];
 	/* The stateful TCP engine (tcp.c). */
 	struct flow_table flows;
 	uint32_t idle_ms;
@@ -266,9 +268,14 @@ uint16_t host_syn_window(const struct personality *pe, int family, bool ts);
 /* Builds o as r's next reply into res (host.c); -errno when it cannot. */
 int host_emit(struct engine *e, const struct crule *r, struct pkt *o,
 	      struct engine_result *res);
+/*
+ * The IP ID of host h's next datagram (DF set or not), as its
+ * personality numbers them; drawn once per frame sent.
+ */
+uint16_t host_ip_id(struct engine *e, const struct chost *h, bool df);
 /* The ISN of q's connection: a keyed hash of its 4-tuple. */
 uint32_t host_isn(const struct engine *e, const struct pkt *q);
-uint64_t host_keyed(uint64_t seed, const uint8_t *b, size_t n);
+uint64_t host_keyed(const uint8_t key[static 16], const uint8_t *b, size_t n);
 
 /* The stateful engine (tcp.c): a segment q to open port rule r. */
 int tcp_input(struct engine *e, const struct crule *r, const struct pkt *q,

@@ -48,9 +48,11 @@ int flow_table_init(struct flow_table *t, uint32_t max, uint64_t key)
 	for (t->n_buckets = 64; t->n_buckets < max; t->n_buckets <<= 1)
 		;
 	t->f = calloc(max, sizeof(*t->f));
+	t->next = calloc(max ? max : 1, sizeof(*t->next));
+	t->fhash = calloc(max ? max : 1, sizeof(*t->fhash));
 	t->bucket = calloc(t->n_buckets, sizeof(*t->bucket));
 	t->slot = calloc(FLOW_WHEEL_SLOTS, sizeof(*t->slot));
-	if (!t->f || !t->bucket || !t->slot) {
+	if (!t->f || !t->next || !t->fhash || !t->bucket || !t->slot) {
 		flow_table_cleanup(t);
 		return -ENOMEM;
 	}
@@ -91,30 +93,37 @@ void flow_table_cleanup(struct flow_table *t)
 				flow_buffers_free(t, &t->f[i]);
 	free(t->f);
 	free(t->bucket);
+	free(t->next);
+	free(t->fhash);
 	free(t->slot);
 	memset(t, 0, sizeof(*t));
 }
 
 struct flow *flow_lookup(struct flow_table *t, const struct flow_key *k)
 {
-	uint32_t i;
+	uint32_t h, i;
 
 	if (!t->used)
 		return NULL;
-	for (i = t->bucket[key_hash(t, k) & (t->n_buckets - 1)]; i;
-	     i = t->f[i - 1].hnext)
-		if (key_eq(&t->f[i - 1].k, k))
+	/*
+	 * The chain and the hashes are arrays of their own: a SYN that
+	 * finds no flow walks them and touches no flow (a cache miss each,
+	 * at the size of a big table).
+	 */
+	h = key_hash(t, k);
+	for (i = t->bucket[h & (t->n_buckets - 1)]; i; i = t->next[i - 1])
+		if (t->fhash[i - 1] == h && key_eq(&t->f[i - 1].k, k))
 			return &t->f[i - 1];
 	return NULL;
 }
 
 struct flow *flow_insert(struct flow_table *t, const struct flow_key *k)
 {
-	uint32_t i = t->free_head, *b;
+	uint32_t i = t->free_head, h, *b;
 	struct flow *f;
 
 	if (i) {
-		t->free_head = t->f[i - 1].hnext;
+		t->free_head = t->next[i - 1];
 	} else if (t->fresh < t->max) {
 		i = ++t->fresh;
 	} else {
@@ -123,8 +132,10 @@ struct flow *flow_insert(struct flow_table *t, const struct flow_key *k)
 	f = &t->f[i - 1];
 	memset(f, 0, sizeof(*f));
 	f->k = *k;
-	b = &t->bucket[key_hash(t, k) & (t->n_buckets - 1)];
-	f->hnext = *b;
+	h = key_hash(t, k);
+	t->fhash[i - 1] = h;
+	b = &t->bucket[h & (t->n_buckets - 1)];
+	t->next[i - 1] = *b;
 	*b = i;
 	t->used++;
 	return f;
@@ -153,14 +164,14 @@ void flow_remove(struct flow_table *t, struct flow *f)
 	wheel_unlink(t, f);
 	if (f->state == FLOW_SYN_RCVD)
 		t->n_embryonic--;
-	for (p = &t->bucket[key_hash(t, &f->k) & (t->n_buckets - 1)];
-	     *p && *p != self; p = &t->f[*p - 1].hnext)
+	for (p = &t->bucket[t->fhash[self - 1] & (t->n_buckets - 1)];
+	     *p && *p != self; p = &t->next[*p - 1])
 		;
 	if (*p)
-		*p = f->hnext;
+		*p = t->next[self - 1];
 	flow_buffers_free(t, f);
 	memset(f, 0, sizeof(*f));
-	f->hnext = t->free_head;
+	t->next[self - 1] = t->free_head;
 	t->free_head = self;
 	t->used--;
 }

@@ -3,7 +3,9 @@
  * flow.h - the flow table and its timer wheel.
  *
  * Flows live in one array allocated up front (flows-max of them), found by
- * a hash of the 4-tuple with chains of indices, and each has one deadline
+ * a hash of the 4-tuple with chains of indices (in arrays of their own,
+ * with each flow's hash, so a search touches no flow it does not find),
+ * and each has one deadline
  * on a hashed timer wheel: the earliest of its retransmission, persist,
  * script and idle timers.  Nothing is allocated per flow except the
  * bytes it holds (a request being received, an echo being sent), so an
@@ -108,7 +110,6 @@ struct flow_rxq {
 
 struct flow {
 	struct flow_key k;
-	uint32_t hnext; /* hash chain: index + 1, 0 ends it */
 	uint32_t tnext, tprev; /* wheel list: index + 1 */
 	uint32_t deadline; /* engine ms of the next timer; 0 none */
 	uint32_t rto_at, wait_at, idle_at; /* engine ms; 0 off */
@@ -142,9 +143,11 @@ struct flow {
 
 struct flow_table {
 	struct flow *f; /* max entries */
+	uint32_t *next; /* f[i]'s hash chain or free list: index + 1, 0 ends */
+	uint32_t *fhash; /* f[i]'s key hash, compared before its key */
 	uint32_t *bucket; /* index + 1 */
 	uint32_t max, n_buckets, used;
-	uint32_t free_head; /* free list through hnext */
+	uint32_t free_head; /* free list through next */
 	uint32_t fresh; /* slots ever used: f[fresh..max) never were */
 	uint32_t n_embryonic; /* in FLOW_SYN_RCVD */
 	uint32_t cursor; /* where the search for an embryonic victim goes on */

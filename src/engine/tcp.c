@@ -24,6 +24,7 @@
 
 #include "engine.h"
 #include "flow.h"
+#include "pkt/csum.h"
 
 #define RTO_INIT 1000 /* ms, RFC 6298 2.1 (TCP_TIMEOUT_INIT) */
 #define RTO_MIN 200 /* Linux's TCP_RTO_MIN */
@@ -96,36 +97,95 @@ static void tx_gather(const struct flow *f, uint32_t seq, uint8_t *out,
 	}
 }
 
-/*
- * The SACK blocks of an ACK (32 bytes of st): a D-SACK block first when
- * dsack is given (RFC 2883), then the out-of-order ranges, the latest
- * first, as many as fit beside the timestamps (3, else 4).
- */
-static void sack_blocks(struct pkt_tcp *o, const struct flow *f,
-			const uint32_t *dsack, uint8_t *st)
+static void put16(uint8_t *p, uint16_t v)
 {
-	uint32_t max = (f->flags & FLOW_F_TS) ? 3 : 4, n = 0, i;
+	p[0] = (uint8_t)(v >> 8);
+	p[1] = (uint8_t)v;
+}
 
+/*
+ * The options of a segment of f into out (at most 40 bytes): the
+ * SYN-ACK's from the personality, else the timestamps and, on an ACK,
+ * the SACK blocks (a D-SACK block first when dsack is given).  Returns
+ * their length, a multiple of 4 (EOL padding, as pkt_build pads).
+ */
+static size_t seg_options(const struct engine *e, const struct flow *f,
+			  uint16_t flags, const uint32_t *dsack, uint32_t now,
+			  uint8_t out[40])
+{
+	const struct personality *pe = rule_of(e, f)->host->pers;
+	size_t n = 0, i, k;
+	uint32_t max, blocks = 0;
+
+	if (flags & PKT_TCP_RST)
+		return 0; /* a reset carries no options, as Linux's */
+	if (flags & PKT_TCP_SYN) {
+		static struct pkt_tcp o, syn;
+		uint8_t store[40];
+
+		o.n_opt = 0;
+		o.ohas = 0;
+		o.optpad.len = 0;
+		syn.ohas = ((f->flags & FLOW_F_TS) ? PKT_TCPO_TS : 0) |
+			   ((f->flags & FLOW_F_SACK) ? PKT_TCPO_SACKOK : 0) |
+			   ((f->flags & FLOW_F_WS) ? PKT_TCPO_WSCALE : 0);
+		syn.tsval = f->ts_recent;
+		pe->synack_options(
+			&o, &syn, host_mss(pe, f->k.family),
+			f->ts_cookie ? f->ts_cookie : tsval_of(f, now), store);
+		if (!(f->flags & (FLOW_F_TS | FLOW_F_WS | FLOW_F_SACK)) &&
+		    (f->flags & FLOW_F_COOKIE))
+			o.n_opt = 1; /* a cookie without TS: MSS alone */
+		for (i = 0; i < o.n_opt && n < 40; i++) {
+			out[n++] = o.opt[i].kind;
+			if (o.opt[i].kind == PKT_TCPOPT_EOL ||
+			    o.opt[i].kind == PKT_TCPOPT_NOP)
+				continue;
+			out[n++] = o.opt[i].len;
+			for (k = 0; k < o.opt[i].data.len && n < 40; k++)
+				out[n++] = o.opt[i].data.p[k];
+		}
+		while (n % 4)
+			out[n++] = PKT_TCPOPT_EOL;
+		return n;
+	}
+	if (f->flags & FLOW_F_TS) {
+		out[0] = out[1] = PKT_TCPOPT_NOP;
+		out[2] = PKT_TCPOPT_TIMESTAMP;
+		out[3] = 10;
+		put32(out + 4, tsval_of(f, now));
+		put32(out + 8, f->ts_recent);
+		n = 12;
+	}
+	if (!(flags & PKT_TCP_ACK) || !(f->flags & FLOW_F_SACK))
+		return n;
+	/* D-SACK first (RFC 2883), then the ranges, the latest first. */
+	max = (f->flags & FLOW_F_TS) ? 3 : 4;
 	if (dsack) {
-		put32(st, dsack[0]);
-		put32(st + 4, dsack[1]);
-		n++;
+		put32(out + n + 4, dsack[0]);
+		put32(out + n + 8, dsack[1]);
+		blocks++;
 	}
-	for (i = 0; f->rx && i < f->rx->n_ooo && n < max; i++, n++) {
-		put32(st + 8 * n, f->rx->ooo[i].seq);
-		put32(st + 8 * n + 4, f->rx->ooo[i].end);
+	for (i = 0; f->rx && i < f->rx->n_ooo && blocks < max; i++, blocks++) {
+		put32(out + n + 4 + 8 * blocks, f->rx->ooo[i].seq);
+		put32(out + n + 8 + 8 * blocks, f->rx->ooo[i].end);
 	}
-	if (!n)
-		return;
-	pkt_tcp_opt_add(o, PKT_TCPOPT_NOP, NULL, 0);
-	pkt_tcp_opt_add(o, PKT_TCPOPT_NOP, NULL, 0);
-	pkt_tcp_opt_add(o, PKT_TCPOPT_SACK, st, 8 * n);
+	if (!blocks)
+		return n;
+	out[n] = out[n + 1] = PKT_TCPOPT_NOP;
+	out[n + 2] = PKT_TCPOPT_SACK;
+	out[n + 3] = (uint8_t)(2 + 8 * blocks);
+	return n + 4 + 8 * blocks;
 }
 
 /*
  * One segment of f: seq, flags, len bytes of the send stream from seq,
  * the options the flow negotiated (the SYN-ACK's from the personality),
  * and, on an ACK, the SACK blocks (a D-SACK block when dsack is given).
+ *
+ * Written straight into the reply buffer, the bytes pkt_build would
+ * make of the same segment (the flow goldens compare them): no struct
+ * pkt to clear and fill for each of the many segments a flow sends.
  */
 static int seg_emit(struct engine *e, struct flow *f, uint32_t seq,
 		    uint16_t flags, uint32_t len, const uint32_t *dsack,
@@ -133,85 +193,91 @@ static int seg_emit(struct engine *e, struct flow *f, uint32_t seq,
 {
 	const struct crule *r = rule_of(e, f);
 	const struct personality *pe = r->host->pers;
-	struct pkt *o = &e->seg_pkt;
-	uint8_t store[40];
-	uint32_t w;
+	uint8_t *p = e->out + res->used, *l3, *l4;
+	size_t optlen, hl, total;
+	uint8_t opts[40];
+	uint32_t w, sum;
 
 	if (!room(res))
 		return -1;
-	memset(o, 0, sizeof(*o));
-	o->has = PKT_L_ETH | PKT_L_TCP;
-	memcpy(o->eth.dst, f->peer_mac, 6);
-	memcpy(o->eth.src, r->host->mac, 6);
-	o->eth.type = f->eth_type;
+	optlen = seg_options(e, f, flags, dsack, now, opts);
+	hl = 14 + ((f->flags & FLOW_F_VLAN2) ? 4 : 0) +
+	     ((f->flags & FLOW_F_VLAN1) ? 4 : 0);
+	total = hl + (f->k.family == 4 ? 20 : 40) + 20 + optlen + len;
+	if (total > ENGINE_OUT_MAX - res->used || total > ENGINE_FRAME_MAX)
+		return -1;
+	memcpy(p, f->peer_mac, 6);
+	memcpy(p + 6, r->host->mac, 6);
+	put16(p + 12, f->eth_type);
+	hl = 14;
 	if (f->flags & FLOW_F_VLAN2) {
-		o->dot1ad = f->vlan[1];
-		o->has |= PKT_L_DOT1AD;
+		put16(p + hl, (uint16_t)((f->vlan[1].prio & 7) << 13 |
+					 (f->vlan[1].id & 1) << 12 |
+					 (f->vlan[1].vlan & 0x0fff)));
+		put16(p + hl + 2, f->vlan[1].type);
+		hl += 4;
 	}
 	if (f->flags & FLOW_F_VLAN1) {
-		o->dot1q = f->vlan[0];
-		o->has |= PKT_L_DOT1Q;
+		put16(p + hl, (uint16_t)((f->vlan[0].prio & 7) << 13 |
+					 (f->vlan[0].id & 1) << 12 |
+					 (f->vlan[0].vlan & 0x0fff)));
+		put16(p + hl + 2, f->vlan[0].type);
+		hl += 4;
 	}
+	l3 = p + hl;
 	if (f->k.family == 4) {
-		o->has |= PKT_L_IP;
-		o->ip.version = 4;
-		o->ip.ttl = pe->ttl;
-		o->ip.flags = pe->df ? PKT_IP_DF : 0;
-		memcpy(o->ip.src, f->k.us, 4);
-		memcpy(o->ip.dst, f->k.peer, 4);
+		l4 = l3 + 20;
+		l3[0] = 0x45;
+		l3[1] = 0;
+		put16(l3 + 2, (uint16_t)(total - hl));
+		put16(l3 + 4, host_ip_id(e, r->host, pe->df));
+		put16(l3 + 6, pe->df ? 0x4000 : 0);
+		l3[8] = pe->ttl;
+		l3[9] = PKT_PROTO_TCP;
+		l3[10] = l3[11] = 0;
+		memcpy(l3 + 12, f->k.us, 4);
+		memcpy(l3 + 16, f->k.peer, 4);
+		put16(l3 + 10, pkt_csum(l3, 20));
 	} else {
-		o->has |= PKT_L_IP6;
-		o->ip6.version = 6;
-		o->ip6.hlim = pe->ttl;
-		memcpy(o->ip6.src, f->k.us, 16);
-		memcpy(o->ip6.dst, f->k.peer, 16);
+		l4 = l3 + 40;
+		put32(l3, 6u << 28);
+		put16(l3 + 4, (uint16_t)(total - hl - 40));
+		l3[6] = PKT_PROTO_TCP;
+		l3[7] = pe->ttl;
+		memcpy(l3 + 8, f->k.us, 16);
+		memcpy(l3 + 24, f->k.peer, 16);
 	}
-	o->tcp.sport = f->k.our_port;
-	o->tcp.dport = f->k.peer_port;
-	o->tcp.seq = seq;
-	o->tcp.flags = flags;
-	if (flags & PKT_TCP_ACK)
-		o->tcp.ack = f->rcv_nxt;
+	put16(l4, f->k.our_port);
+	put16(l4 + 2, f->k.peer_port);
+	put32(l4 + 4, seq);
+	put32(l4 + 8, (flags & PKT_TCP_ACK) ? f->rcv_nxt : 0);
+	put16(l4 + 12, (uint16_t)((5 + optlen / 4) << 12 | (flags & 0x1ff)));
 	if (flags & PKT_TCP_RST) {
-		/* A reset carries no window and no options, as Linux's. */
+		w = 0;
 	} else if (flags & PKT_TCP_SYN) {
-		struct pkt_tcp syn;
-
-		memset(&syn, 0, sizeof(syn));
-		syn.ohas = ((f->flags & FLOW_F_TS) ? PKT_TCPO_TS : 0) |
-			   ((f->flags & FLOW_F_SACK) ? PKT_TCPO_SACKOK : 0) |
-			   ((f->flags & FLOW_F_WS) ? PKT_TCPO_WSCALE : 0);
-		syn.tsval = f->ts_recent;
-		o->tcp.window = (uint16_t)rcv_wnd(e, f);
-		pe->synack_options(
-			&o->tcp, &syn, host_mss(pe, f->k.family),
-			f->ts_cookie ? f->ts_cookie : tsval_of(f, now), store);
-		if (!(f->flags & (FLOW_F_TS | FLOW_F_WS | FLOW_F_SACK)) &&
-		    (f->flags & FLOW_F_COOKIE))
-			o->tcp.n_opt = 1; /* a cookie without TS: MSS alone */
+		w = rcv_wnd(e, f);
 	} else {
 		w = rcv_wnd(e, f);
 		if (f->flags & FLOW_F_WS)
 			w >>= f->rcv_wscale;
-		o->tcp.window = (uint16_t)(w > 65535 ? 65535 : w);
-		if (f->flags & FLOW_F_TS) {
-			put32(store, tsval_of(f, now));
-			put32(store + 4, f->ts_recent);
-			pkt_tcp_opt_add(&o->tcp, PKT_TCPOPT_NOP, NULL, 0);
-			pkt_tcp_opt_add(&o->tcp, PKT_TCPOPT_NOP, NULL, 0);
-			pkt_tcp_opt_add(&o->tcp, PKT_TCPOPT_TIMESTAMP, store,
-					8);
-		}
-		if (f->flags & FLOW_F_SACK)
-			sack_blocks(&o->tcp, f, dsack, store + 8);
+		if (w > 65535)
+			w = 65535;
 	}
-	if (len) {
-		tx_gather(f, seq, e->seg, len);
-		o->payload.p = e->seg;
-		o->payload.len = len;
-		o->has |= PKT_L_RAW;
-	}
-	return host_emit(e, r, o, res);
+	put16(l4 + 14, (uint16_t)w);
+	l4[16] = l4[17] = l4[18] = l4[19] = 0;
+	memcpy(l4 + 20, opts, optlen);
+	if (len)
+		tx_gather(f, seq, l4 + 20 + optlen, len);
+	sum = f->k.family == 4 ?
+		      pkt_csum_pseudo4(l3 + 12, l3 + 16, PKT_PROTO_TCP,
+				       (uint16_t)(20 + optlen + len)) :
+		      pkt_csum_pseudo6(l3 + 8, l3 + 24, PKT_PROTO_TCP,
+				       (uint32_t)(20 + optlen + len));
+	put16(l4 + 16, pkt_csum_fold(pkt_csum_add(sum, l4, 20 + optlen + len)));
+	res->frame[res->n] = p;
+	res->len[res->n++] = total;
+	res->used += total;
+	return 0;
 }
 
 static void send_ack(struct engine *e, struct flow *f, const uint32_t *dsack,
@@ -1017,7 +1083,7 @@ static uint32_t cookie_hash(const struct engine *e, const struct flow_key *k,
 	memcpy(b, k, sizeof(*k));
 	put32(b + sizeof(*k), t);
 	b[sizeof(*k) + 4] = (uint8_t)idx;
-	return (uint32_t)host_keyed(e->seed ^ 0xc00c1e5ull, b, sizeof(b));
+	return (uint32_t)host_keyed(e->cookie_key, b, sizeof(b));
 }
 
 static uint32_t cookie_make(const struct engine *e, const struct flow_key *k,

@@ -182,6 +182,16 @@ class Lab:
             self.queues.pop(key, None)
 
     def send(self, frame):
+        # ENOBUFS: the veth's queue is full for a moment (a busy
+        # machine); a bounded retry, as a NIC driver would requeue.
+        for _ in range(50):
+            try:
+                self.tx_sock.send(bytes(frame))
+                return
+            except OSError as e:
+                if e.errno != 105:
+                    raise
+                time.sleep(0.005)
         self.tx_sock.send(bytes(frame))
 
     def close(self):

@@ -569,7 +569,7 @@ static uint32_t chain_len(const struct flow_table *t, uint32_t b)
 {
 	uint32_t n = 0, i;
 
-	for (i = t->bucket[b]; i; i = t->f[i - 1].hnext)
+	for (i = t->bucket[b]; i; i = t->next[i - 1])
 		assert_true(++n <= t->max);
 	return n;
 }

@@ -34,6 +34,8 @@
  *   --napi-thread  threaded NAPI on IFACE, its kthread pinned to this
  *                  process's CPUs (native mode: else the NAPI runs in
  *                  softirq on whichever CPU sent the frame into veth)
+ *   --napi-fifo P  and that kthread SCHED_FIFO at priority P (it then
+ *                  always runs before this loop on their shared CPU)
  *   --peer-netns NS, --peer-if NAME (gen0), --peer gro|xdp|none: give
  *                  the veth peer NAPI (GRO on, or an XDP_PASS program);
  *                  undone at exit
@@ -42,6 +44,7 @@
  *                  BUDGET, kernel >= 6.17; 0 leaves the kernel's 32)
  *   --obj PATH     the BPF object (default: syn_xdp.bpf.o beside this
  *                  binary)
+ *   --label NAME   printed in the counter lines (which variant this is)
  *
  * Prints "answering on IFACE ..." when ready (syn.sh waits for it) and,
  * at SIGINT/SIGTERM, two lines of counters.  The XDP program is attached
@@ -94,8 +97,9 @@
 #define BATCH_MAX 256u
 
 struct opts {
-	const char *iface, *peer_netns, *peer_if, *peer, *obj;
+	const char *iface, *peer_netns, *peer_if, *peer, *obj, *label;
 	bool tx_mode, generic, busy_poll, napi_thread;
+	int napi_prio; /* SCHED_FIFO priority of the NAPI kthread; 0: leave */
 	unsigned batch, frames, tx_budget, sleep_after_us;
 	uint32_t addr, seed; /* addr in network order */
 	uint16_t port; /* network order */
@@ -414,7 +418,7 @@ static int set_rodata(struct bpf_object *obj, const char *name,
 	return -ENOENT;
 }
 
-static void print_xdp_counters(struct bpf_object *obj)
+static void print_xdp_counters(struct bpf_object *obj, const char *label)
 {
 	static const char *names[SYNACK_CNT__MAX] = {
 		"seen", "syn", "redirected", "xdp_tx", "passed", "errors"
@@ -426,7 +430,7 @@ static void print_xdp_counters(struct bpf_object *obj)
 
 	if (fd < 0 || ncpu <= 0 || ncpu > 256)
 		return;
-	printf("xdpsyn: xdp program:");
+	printf("xdpsyn %s: xdp program:", label);
 	for (k = 0; k < SYNACK_CNT__MAX; k++) {
 		uint64_t tot = 0;
 
@@ -450,6 +454,7 @@ struct xsk {
 	struct xsk_ring_cons cq, rx;
 	int fd;
 	unsigned outstanding; /* frames on the TX ring, not completed */
+	bool unsent; /* descriptors on the TX ring the kernel has not taken */
 };
 
 static int xsk_open(struct xsk *x, const struct opts *o)
@@ -594,6 +599,8 @@ static unsigned rx_batch(struct xsk *x, const struct opts *o, struct stats *st)
 		xsk_ring_prod__submit(&x->tx, sent);
 	}
 	x->outstanding += sent;
+	if (sent)
+		x->unsent = true;
 	if (back) {
 		while (xsk_ring_prod__reserve(&x->fq, back, &ifq) != back)
 			;
@@ -617,30 +624,42 @@ static uint64_t now_ns(void)
 static void xsk_loop(struct xsk *x, const struct opts *o, struct stats *st)
 {
 	uint64_t idle_since = now_ns();
-	unsigned n;
+	unsigned n, empty = 0;
 
 	while (!stop) {
 		n = rx_batch(x, o, st);
-		if (x->outstanding) {
+		if (x->unsent) {
 			/*
-			 * Copy mode: TX happens inside this call (and, with
-			 * busy polling, so does the next batch of RX).
+			 * Copy mode: TX happens inside this call, up to the
+			 * socket's budget (32, or --tx-budget); what is left
+			 * on the ring waits for the next call.  With busy
+			 * polling the call would also poll the NAPI.
 			 */
 			st->kicks++;
 			if (sendto(x->fd, NULL, 0, MSG_DONTWAIT, NULL, 0) < 0 &&
 			    errno != EAGAIN && errno != EBUSY &&
 			    errno != ENOBUFS)
 				st->kick_err++;
-			recycle(x);
+			x->unsent = __atomic_load_n(x->tx.consumer,
+						    __ATOMIC_ACQUIRE) !=
+				    *x->tx.producer;
 		} else if (o->busy_poll) {
 			st->polls++;
 			recvfrom(x->fd, NULL, 0, MSG_DONTWAIT, NULL, NULL);
 		}
+		/*
+		 * Completions come when the peer frees the copies (on its
+		 * CPU, for veth): take them whenever they are there.
+		 */
+		if (x->outstanding)
+			recycle(x);
 		if (n) {
 			idle_since = 0;
+			empty = 0;
 			continue;
 		}
-		if (!o->sleep_after_us)
+		/* The clock only now and then: it costs more than a peek. */
+		if (!o->sleep_after_us || (o->sleep_after_us > 1 && ++empty % 64))
 			continue;
 		if (!idle_since) {
 			idle_since = now_ns();
@@ -655,17 +674,24 @@ static void xsk_loop(struct xsk *x, const struct opts *o, struct stats *st)
 	}
 }
 
-static void print_xsk_stats(const struct xsk *x, const struct stats *st)
+static void print_xsk_stats(const struct xsk *x, const struct stats *st,
+			    const char *label)
 {
 	struct xdp_statistics xs;
 	socklen_t l = sizeof(xs);
 
+	unsigned napi_id = 0;
+	socklen_t nl = sizeof(napi_id);
+
 	memset(&xs, 0, sizeof(xs));
 	getsockopt(x->fd, SOL_XDP, XDP_STATISTICS, &xs, &l);
-	printf("xdpsyn: rx %llu, answered %llu, not a SYN for us %llu, tx ring "
+	/* 0: the socket never learnt a NAPI to busy-poll. */
+	getsockopt(x->fd, SOL_SOCKET, SO_INCOMING_NAPI_ID, &napi_id, &nl);
+	printf("xdpsyn %s: rx %llu, answered %llu, not a SYN for us %llu, tx ring "
 	       "full %llu, sendto %llu (%llu failed), busy polls %llu, "
 	       "sleeps %llu; socket: rx_dropped %llu, rx_ring_full %llu, "
-	       "fill_empty %llu, tx_invalid %llu\n",
+	       "fill_empty %llu, tx_invalid %llu, napi id %u\n",
+	       label,
 	       (unsigned long long)st->rx, (unsigned long long)st->tx,
 	       (unsigned long long)st->bad, (unsigned long long)st->tx_full,
 	       (unsigned long long)st->kicks, (unsigned long long)st->kick_err,
@@ -673,7 +699,7 @@ static void print_xsk_stats(const struct xsk *x, const struct stats *st)
 	       (unsigned long long)xs.rx_dropped,
 	       (unsigned long long)xs.rx_ring_full,
 	       (unsigned long long)xs.rx_fill_ring_empty_descs,
-	       (unsigned long long)xs.tx_invalid_descs);
+	       (unsigned long long)xs.tx_invalid_descs, napi_id);
 }
 
 /* ---- main ------------------------------------------------------------ */
@@ -686,7 +712,8 @@ static int usage(void)
 	      "[--peer-netns NS [--peer-if IF]\n"
 	      "              [--peer gro|xdp|none]] [--addr A] [--port P] "
 	      "[--seed N] [--batch N]\n"
-	      "              [--frames N] [--tx-budget N] [--obj PATH]\n",
+	      "              [--frames N] [--tx-budget N] [--obj PATH] "
+	      "[--label NAME]\n",
 	      stderr);
 	return 2;
 }
@@ -709,7 +736,7 @@ int main(int argc, char *argv[])
 {
 	enum { O_MODE = 256, O_XDP, O_BUSY, O_SLEEP, O_NAPI, O_PNS, O_PIF,
 	       O_PEER, O_ADDR, O_PORT, O_SEED, O_BATCH, O_FRAMES, O_BUDGET,
-	       O_OBJ };
+	       O_OBJ, O_LABEL, O_FIFO };
 	static const struct option lo[] = {
 		{ "mode", required_argument, NULL, O_MODE },
 		{ "xdp", required_argument, NULL, O_XDP },
@@ -726,6 +753,8 @@ int main(int argc, char *argv[])
 		{ "frames", required_argument, NULL, O_FRAMES },
 		{ "tx-budget", required_argument, NULL, O_BUDGET },
 		{ "obj", required_argument, NULL, O_OBJ },
+		{ "label", required_argument, NULL, O_LABEL },
+		{ "napi-fifo", required_argument, NULL, O_FIFO },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct opts o = {
@@ -812,6 +841,12 @@ int main(int argc, char *argv[])
 		case O_OBJ:
 			o.obj = optarg;
 			break;
+		case O_LABEL:
+			o.label = optarg;
+			break;
+		case O_FIFO:
+			o.napi_prio = atoi(optarg);
+			break;
 		default:
 			return usage();
 		}
@@ -821,6 +856,8 @@ int main(int argc, char *argv[])
 		return usage();
 	if (!o.obj)
 		o.obj = default_obj();
+	if (!o.label)
+		o.label = o.tx_mode ? "xdp_tx" : "af_xdp";
 	ifindex = (int)if_nametoindex(o.iface);
 	if (!ifindex) {
 		fprintf(stderr, "xdpsyn: no interface %s\n", o.iface);
@@ -901,14 +938,22 @@ int main(int argc, char *argv[])
 				o.iface, strerror(-rc));
 		na = napi_threads(o.iface, napi_after, 64);
 		sched_getaffinity(0, sizeof(cpus), &cpus);
-		for (i = 0; i < na; i++)
-			if (!in_list(napi_after[i], napi_before, nb) &&
+		for (i = 0; i < na; i++) {
+			struct sched_param sp = { .sched_priority = o.napi_prio };
+
+			if (in_list(napi_after[i], napi_before, nb) ||
 			    sched_setaffinity(napi_after[i], sizeof(cpus),
-					      &cpus) == 0)
-				pinned++;
+					      &cpus) < 0)
+				continue;
+			pinned++;
+			if (o.napi_prio &&
+			    sched_setscheduler(napi_after[i], SCHED_FIFO, &sp) < 0)
+				fprintf(stderr, "xdpsyn: SCHED_FIFO for %d: %s\n",
+					napi_after[i], strerror(errno));
+		}
 	}
-	printf("answering on %s: %s, %s XDP%s%s%s, peer %s, batch %u\n",
-	       o.iface, o.tx_mode ? "XDP_TX" : "AF_XDP copy mode",
+	printf("answering on %s (%s): %s, %s XDP%s%s%s, peer %s, batch %u\n",
+	       o.iface, o.label, o.tx_mode ? "XDP_TX" : "AF_XDP copy mode",
 	       o.generic ? "generic" : "native",
 	       o.busy_poll ? ", busy polling" : "",
 	       o.napi_thread ? ", threaded NAPI" : "",
@@ -924,8 +969,8 @@ int main(int argc, char *argv[])
 	}
 out:
 	if (!o.tx_mode && x.sock)
-		print_xsk_stats(&x, &st);
-	print_xdp_counters(obj);
+		print_xsk_stats(&x, &st, o.label);
+	print_xdp_counters(obj, o.label);
 	if (o.napi_thread && old_thr[0])
 		write_sysfs(o.iface, "threaded", old_thr, NULL, 0);
 	if (old_defer[0])

@@ -11,14 +11,6 @@
 
 #include "engine.h"
 
-/* Token bucket: tokens in millionths, refilled at rate per second. */
-struct rl_bucket {
-	uint64_t tokens;
-	uint64_t last_us;
-	uint32_t rule; /* per-source slots: whose, + 1; 0 empty */
-	uint8_t src[16];
-};
-
 #define RL_SOURCES 4096 /* per-source slots, shared by every rule */
 
 static const char *const drop_names[DROP__MAX] = {
@@ -123,18 +115,10 @@ static bool bucket_take(struct rl_bucket *b, uint32_t rate, uint64_t now_us)
 	return true;
 }
 
-static bool limit_ok(struct engine *e, const struct crule *r,
-		     const struct pkt *q, uint64_t now_us)
+/* q's source address (IP, else ARP's, else the MAC), in 16 bytes. */
+static void source_of(const struct pkt *q, uint8_t src[16])
 {
-	uint8_t src[16] = { 0 };
-	uint32_t h = 2166136261u;
-	struct rl_bucket *b;
-	size_t i;
-
-	if (!r->limit)
-		return true;
-	if (!r->per_source)
-		return bucket_take(&e->buckets[r->index], r->limit, now_us);
+	memset(src, 0, 16);
 	if (q->has & PKT_L_IP)
 		memcpy(src, q->ip.src, 4);
 	else if (q->has & PKT_L_IP6)
@@ -143,20 +127,92 @@ static bool limit_ok(struct engine *e, const struct crule *r,
 		memcpy(src, q->arp.psrc, 4);
 	else
 		memcpy(src, q->eth.src, 6);
+}
+
+/*
+ * The per-source bucket of owner (a rule's index, or ~0 for the default
+ * source limit) and src: a slot of the shared table.
+ */
+static struct rl_bucket *source_bucket(struct engine *e, uint32_t owner,
+				       const uint8_t src[16])
+{
+	uint32_t h = 2166136261u;
+	struct rl_bucket *b;
+	size_t i;
+
 	for (i = 0; i < 16; i++)
 		h = (h ^ src[i]) * 16777619u;
-	h = (h ^ r->index) * 16777619u;
+	h = (h ^ owner) * 16777619u;
 	b = &e->src_buckets[h % RL_SOURCES];
-	if (b->rule != r->index + 1 || memcmp(b->src, src, 16) != 0) {
+	if (b->rule != owner + 1 || memcmp(b->src, src, 16) != 0) {
 		/*
 		 * A new source takes the slot: a full bucket, so a collision
 		 * can only be lenient, and memory stays bounded.
 		 */
 		memset(b, 0, sizeof(*b));
-		b->rule = r->index + 1;
+		b->rule = owner + 1;
 		memcpy(b->src, src, 16);
 	}
-	return bucket_take(b, r->limit, now_us);
+	return b;
+}
+
+static bool limit_ok(struct engine *e, const struct crule *r,
+		     const struct pkt *q, uint64_t now_us)
+{
+	uint8_t src[16];
+
+	if (!r->limit)
+		return true;
+	if (!r->per_source)
+		return bucket_take(&e->buckets[r->index], r->limit, now_us);
+	source_of(q, src);
+	return bucket_take(source_bucket(e, r->index, src), r->limit, now_us);
+}
+
+bool engine_unsolicited_ok(struct engine *e, const struct pkt *q,
+			   uint64_t now_us)
+{
+	const struct ruleset *rs = e->rs;
+	uint8_t src[16];
+
+	if (rs->source_limit) {
+		source_of(q, src);
+		if (!bucket_take(source_bucket(e, UINT32_MAX - 1, src),
+				 rs->source_limit, now_us))
+			return false;
+	}
+	return !rs->global_limit ||
+	       bucket_take(&e->global_bucket, rs->global_limit, now_us);
+}
+
+/*
+ * A source no answer may go to: an Ethernet group address; an IPv4
+ * source that is multicast (224/4), the broadcast address, "this host"
+ * (0/8) or loopback (127/8), none of which sends (RFC 1122 3.2.1.3,
+ * RFC 1812 5.3.7); an IPv6 multicast source (RFC 4291 2.7), or the
+ * unspecified one, which only duplicate address detection uses and
+ * only the ND rule answers (to all-nodes).
+ */
+static bool no_source(const struct pkt *q, const struct crule *r)
+{
+	if (q->eth.src[0] & 1)
+		return true;
+	if (q->has & PKT_L_IP) {
+		const uint8_t *a = q->ip.src;
+
+		return (a[0] & 0xf0) == 0xe0 || a[0] == 0 || a[0] == 127 ||
+		       !memcmp(a, "\xff\xff\xff\xff", 4);
+	}
+	if (q->has & PKT_L_IP6) {
+		static const uint8_t unspec[16];
+
+		if (q->ip6.src[0] == 0xff)
+			return true;
+		return !memcmp(q->ip6.src, unspec, 16) &&
+		       !(r->kind == CRULE_ND || (r->kind == CRULE_FILTER &&
+						 r->action == AST_ACT_FORWARD));
+	}
+	return false;
 }
 
 struct match_ctx {
@@ -270,11 +326,24 @@ void engine_handle(struct engine *e, const uint8_t *frame, size_t caplen,
 		goto out;
 	}
 	/* Never answer a broadcast or multicast source: no amplifying. */
-	if (q->eth.src[0] & 1) {
+	if (no_source(q, r)) {
 		res->drop = DROP_MULTICAST;
 		goto out;
 	}
 	if (!limit_ok(e, r, q, ts_us)) {
+		res->drop = DROP_LIMIT;
+		goto out;
+	}
+	/*
+	 * No reflector: every answer to a request that is not part of an
+	 * established connection takes a token of its source's and of the
+	 * global limit; open TCP ports take theirs in tcp.c, where it is
+	 * known whether a segment belongs to a connection.
+	 */
+	if (!(r->kind == CRULE_TCP && r->policy == AST_OPEN) &&
+	    !(r->kind == CRULE_TCP && r->policy == AST_FILTERED) &&
+	    !(r->kind == CRULE_UDP && r->policy == AST_FILTERED) &&
+	    !engine_unsolicited_ok(e, q, ts_us)) {
 		res->drop = DROP_LIMIT;
 		goto out;
 	}

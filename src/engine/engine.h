@@ -129,6 +129,15 @@ struct ruleset {
 	bool has_seed;
 	uint32_t flows_max; /* set flows_max: the flow table's bound */
 	uint32_t idle_s; /* set idle_timeout: an established flow's, seconds */
+	/*
+	 * No reflector: replies to requests that are not part of an
+	 * established TCP connection, per source and in all, a second
+	 * (0: no limit); and no more bytes before a handshake completes
+	 * than the peer sent (set no_amplification 0 for Linux's SYN-ACK
+	 * retransmissions).
+	 */
+	uint32_t source_limit, global_limit;
+	uint32_t no_amplification;
 	struct crule *rules;
 	size_t n_rules;
 	struct chost *hosts;
@@ -192,7 +201,13 @@ struct engine_result {
 	struct pkt req;
 };
 
-struct rl_bucket;
+/* Token bucket: tokens in millionths, refilled at rate per second. */
+struct rl_bucket {
+	uint64_t tokens;
+	uint64_t last_us;
+	uint32_t rule; /* per-source slots: whose, + 1; 0 empty */
+	uint8_t src[16];
+};
 
 struct engine {
 	const struct ruleset *rs;
@@ -203,6 +218,7 @@ struct engine {
 	struct rl_bucket *buckets; /* one per rule */
 	size_t n_buckets;
 	struct rl_bucket *src_buckets; /* per-source, hashed */
+	struct rl_bucket global_bucket; /* set global_limit */
 	uint64_t frames;
 	uint64_t replies;
 	uint64_t filter_runs; /* BPF programs run: what dispatch saves */
@@ -218,6 +234,7 @@ struct engine {
 	uint64_t cookies_sent, cookies_ok;
 	uint64_t retransmits, dupacks_sent, challenge_acks, probes;
 	uint64_t loss_probes; /* tail loss probes (also retransmissions) */
+	uint64_t synacks_held; /* not sent: over the amplification budget */
 	uint64_t bytes_in;
 	struct pkt seg_pkt; /* scratch: the segment being built */
 	uint8_t seg[2048]; /* scratch: its payload, gathered */
@@ -280,6 +297,15 @@ uint64_t host_keyed(const uint8_t key[static 16], const uint8_t *b, size_t n);
 /* The stateful engine (tcp.c): a segment q to open port rule r. */
 int tcp_input(struct engine *e, const struct crule *r, const struct pkt *q,
 	      uint64_t ts_us, struct engine_result *res);
+
+/*
+ * May q be answered, a request that is not part of an established TCP
+ * connection?  Takes a token from q's source's bucket (set source_limit)
+ * and from the global one (set global_limit); false when either is
+ * empty: the caller drops it (DROP_LIMIT).
+ */
+bool engine_unsolicited_ok(struct engine *e, const struct pkt *q,
+			   uint64_t now_us);
 
 /* Does host rule r apply to q (address, protocol, port)? */
 bool host_match(const struct crule *r, const struct pkt *q);

@@ -60,6 +60,7 @@ enum {
 	FLOW_F_ECN = 1u << 15, /* the SYN-ACK carries ECE */
 	FLOW_F_TLP = 1u << 16, /* the RTO timer is a tail loss probe's */
 	FLOW_F_TLP_OUT = 1u << 17, /* a probe is out, not yet answered */
+	FLOW_F_NO_MSS = 1u << 18, /* the SYN-ACK carries no MSS option */
 };
 
 /* Bytes the service has queued: references into the rule set or owned. */
@@ -135,6 +136,7 @@ struct flow {
 	uint32_t ts_cookie; /* a cookie SYN-ACK's encoded TSval; 0 none */
 	uint32_t rtt_seq, rtt_start;
 	uint32_t max_wnd; /* the largest window the peer offered, scaled */
+	uint16_t pre_in, pre_out; /* bytes before the handshake completed */
 	uint32_t last_oow; /* engine ms of the last rate-limited ACK; 0 none */
 	uint32_t consumed; /* request bytes the running trigger took */
 	struct flow_txq *tx;

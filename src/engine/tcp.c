@@ -137,6 +137,9 @@ static size_t seg_options(const struct engine *e, const struct flow *f,
 		    (f->flags & FLOW_F_COOKIE))
 			o.n_opt = 1; /* a cookie without TS: MSS alone */
 		for (i = 0; i < o.n_opt && n < 40; i++) {
+			if (o.opt[i].kind == PKT_TCPOPT_MSS &&
+			    (f->flags & FLOW_F_NO_MSS))
+				continue;
 			out[n++] = o.opt[i].kind;
 			if (o.opt[i].kind == PKT_TCPOPT_EOL ||
 			    o.opt[i].kind == PKT_TCPOPT_NOP)
@@ -1123,13 +1126,90 @@ static bool ecn_setup(const struct crule *r, const struct pkt *q)
 	       r->host->pers->ecn && !(ect && !q->tcp.reserved);
 }
 
-static void synack_send(struct engine *e, struct flow *f, uint32_t now,
-			struct engine_result *res)
+/*
+ * One option less in the SYN-ACK, the least useful first: timestamps
+ * (and, for a cookie, what they carried: window scale and SACK), window
+ * scale, SACK, MSS.  False when there is none left to drop.
+ */
+static bool synack_trim(struct flow *f)
 {
-	seg_emit(e, f, f->iss,
-		 PKT_TCP_SYN | PKT_TCP_ACK |
-			 ((f->flags & FLOW_F_ECN) ? PKT_TCP_ECE : 0),
-		 0, NULL, now, res);
+	if (f->flags & FLOW_F_TS) {
+		f->flags &= (uint32_t)~FLOW_F_TS;
+		f->mss =
+			(uint16_t)(f->mss + 12); /* no option in each segment */
+		f->cwnd = 10u * f->mss;
+		f->ts_cookie = 0;
+		if (f->flags & FLOW_F_COOKIE)
+			f->flags &= (uint32_t) ~(FLOW_F_WS | FLOW_F_SACK);
+	} else if (f->flags & FLOW_F_WS) {
+		f->flags &= (uint32_t)~FLOW_F_WS;
+		f->snd_wscale = f->rcv_wscale = 0;
+	} else if (f->flags & FLOW_F_SACK) {
+		f->flags &= (uint32_t)~FLOW_F_SACK;
+	} else if (!(f->flags & FLOW_F_NO_MSS)) {
+		f->flags |= FLOW_F_NO_MSS;
+	} else {
+		return false;
+	}
+	return true;
+}
+
+/*
+ * The SYN-ACK, within the amplification budget (set no_amplification):
+ * never more bytes, all SYN-ACKs of the flow together, than the peer's
+ * SYNs brought.  The first one drops options until it fits (first); a
+ * retransmission that does not fit is not sent: the peer's next SYN
+ * brings the bytes for it.  True when it was sent.
+ */
+static bool synack_send(struct engine *e, struct flow *f, uint32_t now,
+			struct engine_result *res, bool first)
+{
+	unsigned n0 = res->n;
+	size_t used0 = res->used, len;
+
+	for (;;) {
+		if (seg_emit(
+			    e, f, f->iss,
+			    PKT_TCP_SYN | PKT_TCP_ACK |
+				    ((f->flags & FLOW_F_ECN) ? PKT_TCP_ECE : 0),
+			    0, NULL, now, res) < 0)
+			return false;
+		len = res->len[n0];
+		if (!e->rs->no_amplification ||
+		    (size_t)f->pre_out + len <= f->pre_in) {
+			f->pre_out = (uint16_t)(f->pre_out + len > 0xffff ?
+							0xffff :
+							f->pre_out + len);
+			return true;
+		}
+		/* Over the budget: take it back. */
+		res->n = n0;
+		res->used = used0;
+		e->synacks_held++;
+		if (!first || !synack_trim(f))
+			return false;
+	}
+}
+
+/*
+ * An answer outside an established connection: one token of the source
+ * and global limits (engine_unsolicited_ok), or a drop counted.
+ */
+static bool unsolicited_ok(struct engine *e, const struct pkt *q, uint32_t now,
+			   struct engine_result *res)
+{
+	if (engine_unsolicited_ok(e, q, (uint64_t)now * 1000u))
+		return true;
+	res->drop = DROP_LIMIT;
+	return false;
+}
+
+/* Bytes the peer sent before the handshake completed (a SYN, again). */
+static void pre_add(struct flow *f, const struct pkt *q)
+{
+	size_t v = f->pre_in + q->caplen;
+
+	f->pre_in = (uint16_t)(v > 0xffff ? 0xffff : v);
 }
 
 /*
@@ -1160,7 +1240,8 @@ static void cookie_synack(struct engine *e, const struct crule *r,
 	if (ecn_setup(r, q))
 		f.flags |= FLOW_F_ECN;
 	e->cookies_sent++;
-	synack_send(e, &f, now, res);
+	pre_add(&f, q);
+	synack_send(e, &f, now, res, true);
 }
 
 static struct flow *cookie_flow(struct engine *e, const struct crule *r,
@@ -1328,7 +1409,9 @@ static int syn_received(struct engine *e, struct flow *f, const struct pkt *q,
 	if ((t->flags & (PKT_TCP_SYN | PKT_TCP_ACK | PKT_TCP_RST)) ==
 		    PKT_TCP_SYN &&
 	    t->seq == f->irs) {
-		synack_send(e, f, now, res); /* a retransmitted SYN */
+		pre_add(f, q);
+		if (unsolicited_ok(e, q, now, res))
+			synack_send(e, f, now, res, false); /* the SYN again */
 		return 0;
 	}
 	if (!in_window(t->seq, end, f->rcv_nxt, f->rcv_nxt + rcv_wnd(e, f))) {
@@ -1675,6 +1758,8 @@ static int no_flow(struct engine *e, const struct crule *r, const struct pkt *q,
 	if (t->flags & PKT_TCP_RST)
 		return 0;
 	if ((t->flags & (PKT_TCP_SYN | PKT_TCP_ACK)) == PKT_TCP_SYN) {
+		if (!unsolicited_ok(e, q, now, res))
+			return 0;
 		f = flow_insert(&e->flows, k);
 		if (!f) {
 			cookie_synack(e, r, q, k, now, res);
@@ -1694,7 +1779,8 @@ static int no_flow(struct engine *e, const struct crule *r, const struct pkt *q,
 		e->flows.n_embryonic++;
 		e->flows_created++;
 		f->rto_at = at(now, f->rto);
-		synack_send(e, f, now, res);
+		pre_add(f, q);
+		synack_send(e, f, now, res, true);
 		flow_timer_rearm(&e->flows, f);
 		return 0;
 	}
@@ -1709,7 +1795,7 @@ static int no_flow(struct engine *e, const struct crule *r, const struct pkt *q,
 	 * An ACK for no connection of ours gets what a listener gives it,
 	 * an RST with seq = SEG.ACK (RFC 9293 3.10.7.2); a SYN-ACK too.
 	 */
-	if (t->flags & PKT_TCP_ACK) {
+	if ((t->flags & PKT_TCP_ACK) && unsolicited_ok(e, q, now, res)) {
 		struct flow tmp;
 
 		memset(&tmp, 0, sizeof(tmp));
@@ -1769,8 +1855,8 @@ static void timer_fire(struct engine *e, struct flow *f, uint32_t now,
 			f->rto =
 				(uint16_t)(f->rto * 2u > RTO_MAX ? RTO_MAX :
 								   f->rto * 2u);
-			e->retransmits++;
-			synack_send(e, f, now, res);
+			if (synack_send(e, f, now, res, false))
+				e->retransmits++;
 			f->rto_at = at(now, f->rto);
 		} else if (f->flags & FLOW_F_PERSIST) {
 			if (++f->retries > PROBE_RETRIES) {

@@ -361,22 +361,42 @@ static void compile_host(struct ruleset *rs, struct diag *d,
 #undef HOST_RULE
 }
 
-/* set seed N | set flows_max N | set idle_timeout SECONDS */
+/*
+ * The settings: `set NAME VALUE`, each a constant number in a range.
+ * seed has none; the others write a uint32_t of struct ruleset.
+ */
+static const struct {
+	const char *name;
+	uint64_t min, max;
+	size_t off; /* in struct ruleset; 0 for seed */
+} settings[] = {
+	{ "seed", 0, UINT64_MAX, 0 },
+	{ "flows_max", 1, 16777216, offsetof(struct ruleset, flows_max) },
+	{ "idle_timeout", 1, 86400, offsetof(struct ruleset, idle_s) },
+	{ "source_limit", 0, 100000000,
+	  offsetof(struct ruleset, source_limit) },
+	{ "global_limit", 0, 100000000,
+	  offsetof(struct ruleset, global_limit) },
+	{ "no_amplification", 0, 1,
+	  offsetof(struct ruleset, no_amplification) },
+};
+
+#define N_SETTINGS (sizeof(settings) / sizeof(settings[0]))
+
 static void compile_set(struct ruleset *rs, struct diag *d,
 			const struct ast_set *st)
 {
-	static const char *const names[] = { "seed", "flows_max",
-					     "idle_timeout" };
 	struct expr *x;
 	size_t k;
 
-	for (k = 0; k < 3; k++)
-		if (strcmp(st->name, names[k]) == 0)
+	for (k = 0; k < N_SETTINGS; k++)
+		if (strcmp(st->name, settings[k].name) == 0)
 			break;
-	if (k == 3) {
+	if (k == N_SETTINGS) {
 		diag_error(d, st->pos,
 			   "unknown setting '%s' (seed, flows_max, "
-			   "idle_timeout)",
+			   "idle_timeout, source_limit, global_limit, "
+			   "no_amplification)",
 			   st->name);
 		return;
 	}
@@ -384,20 +404,23 @@ static void compile_set(struct ruleset *rs, struct diag *d,
 	if (!x)
 		return;
 	if (x->op != EXPR_CONST || x->type != EXPR_INT) {
-		diag_error(d, st->pos, "%s takes a constant number", names[k]);
+		diag_error(d, st->pos, "%s takes a constant number",
+			   settings[k].name);
 		return;
 	}
 	if (k == 0) {
 		rs->seed = x->u;
 		rs->has_seed = true;
-	} else if (x->u < 1 || x->u > (k == 1 ? 16777216u : 86400u)) {
-		diag_error(d, st->pos, "%s must be 1 to %u", names[k],
-			   k == 1 ? 16777216u : 86400u);
-	} else if (k == 1) {
-		rs->flows_max = (uint32_t)x->u;
-	} else {
-		rs->idle_s = (uint32_t)x->u;
+		return;
 	}
+	if (x->u < settings[k].min || x->u > settings[k].max) {
+		diag_error(d, st->pos, "%s must be %llu to %llu",
+			   settings[k].name,
+			   (unsigned long long)settings[k].min,
+			   (unsigned long long)settings[k].max);
+		return;
+	}
+	*(uint32_t *)(void *)((char *)rs + settings[k].off) = (uint32_t)x->u;
 }
 
 int ruleset_compile(const struct ast_file *f, struct diag *d,
@@ -414,6 +437,9 @@ int ruleset_compile(const struct ast_file *f, struct diag *d,
 	rs->seed = 1;
 	rs->flows_max = 65536;
 	rs->idle_s = 300;
+	rs->source_limit = 10000;
+	rs->global_limit = 1000000;
+	rs->no_amplification = 1;
 	for (i = 0; i < f->n_stmts; i++) {
 		const struct ast_stmt *s = &f->stmts[i];
 

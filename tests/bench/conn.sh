@@ -221,7 +221,9 @@ chmod 644 "$DIR/www/index.html"
 	printf '\r\n'
 	cat "$DIR/www/index.html"
 } >"$DIR/resp.http"
+# One client makes every connection: no limit on answers per source.
 cat >"$DIR/conn.rules" <<EOF
+set source_limit 0
 host $RADDR {
 	mac $HMAC
 	personality linux

@@ -181,7 +181,7 @@ NOTES=()
 for n in $FLOWS; do
 	echo "flowmem.sh: $n flows: writing the SYNs" >&2
 	"$DIR/flowgen" syn "$n" "$DIR/syn.pcap" || die "flowgen syn failed"
-	printf 'set flows_max %s\nhost 198.51.100.10 { mac 02:00:00:5d:00:0a;' \
+	printf 'set flows_max %s\nset source_limit 0\nhost 198.51.100.10 { mac 02:00:00:5d:00:0a;' \
 		"$n" >"$DIR/flows.rules"
 	printf ' tcp 80 open }\n' >>"$DIR/flows.rules"
 	sed 's/tcp 80 open/tcp 81 open/' "$DIR/flows.rules" >"$DIR/base.rules"

@@ -114,7 +114,9 @@ mkdir -p "$DIR" || die "cannot make $DIR"
 DIR=$(readlink -f "$DIR")
 $CC -std=c11 -O2 -Wall -Wextra -pthread -o "$DIR/syngen" \
 	tests/bench/syngen.c || die "cannot build syngen"
-printf 'host 198.51.100.10 { tcp 80 open }\n' >"$DIR/syn.rules"
+# Sixteen sources at up to 800,000 SYNs a second: no per-source limit,
+# and a global one above any offered rate.
+printf 'set source_limit 0\nset global_limit 10000000\nhost 198.51.100.10 { tcp 80 open }\n' >"$DIR/syn.rules"
 
 G=rbg$$
 R=rbr$$

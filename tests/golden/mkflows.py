@@ -452,6 +452,41 @@ def s_fin_wait_2():
     conv.save()
 
 
+def s_guard():
+    """No amplification (flows-guard.rules): a bare SYN gets a bare
+    SYN-ACK, not sent again on a timer but when the SYN is; a full SYN
+    gets the full SYN-ACK; a fifth new SYN within the second from the
+    same source is not answered (source_limit 4), one a second later
+    is."""
+    conv = Conv("guard", rules="tests/golden/rules/flows-guard.rules")
+    c = Client(conv, 50000, 22)
+    rs = c.send(0.001, "S")
+    need(flags_of(rs) == ["SA"] and not rs[0][TCP].options and
+         len(raw(rs[0])) <= 54, conv, "bare SYN-ACK: %s" %
+         [r.summary() for r in rs])
+    rs = conv.wait(3.0)
+    need(not rs, conv, "SYN-ACK sent again on a timer: %s" % flags_of(rs))
+    rs = c.send(0.001, "S", seq=1000)
+    need(flags_of(rs) == ["SA"], conv, "no SYN-ACK to the SYN again")
+    d = Client(conv, 50001, 22)
+    rs = d.send(0.001, "S", options=LINUX_SYN)
+    need(flags_of(rs) == ["SA"] and len(rs[0][TCP].options) == 5, conv,
+         "full SYN-ACK: %s" % [r.summary() for r in rs])
+    d.send(0.001, "A")
+    need(d.got.startswith(b"SSH-2.0"), conv, "no banner")
+    d.send(0.001, "A")
+    # Since the wait the bucket gave 2 tokens: SYN again, d's SYN.
+    for port in (50002, 50003):
+        rs = Client(conv, port, 22).send(0.001, "S")
+        need(flags_of(rs) == ["SA"], conv, "answers 3 and 4 of a second")
+    f = Client(conv, 50004, 22)
+    rs = f.send(0.001, "S")
+    need(not rs, conv, "fifth answer in a second: %s" % flags_of(rs))
+    rs = f.send(1.5, "S", seq=1000)
+    need(flags_of(rs) == ["SA"], conv, "none a second later")
+    conv.save()
+
+
 def s_cookies():
     """flows_max 2: the third SYN gets a SYN cookie; its ACK rebuilds the
     flow (an embryonic one is evicted) and the banner follows."""
@@ -491,6 +526,7 @@ SCENARIOS = {
     "cookies": s_cookies,
     "paws": s_paws,
     "fin-wait-2": s_fin_wait_2,
+    "guard": s_guard,
 }
 
 

@@ -110,7 +110,11 @@ def rules_main(argv):
         f.write(BULK)
     banner = BANNER.decode().replace("\r", "\\r").replace("\n", "\\n")
     with open(os.path.join(d, "vs-kernel.rules"), "w") as f:
+        # Linux's SYN-ACK retransmissions (riposte's default sends none
+        # the SYN did not pay for) and no limit on answers per source.
         f.write("# vs_kernel.py: the kernel listener's services\n"
+                "set no_amplification 0\n"
+                "set source_limit 0\n"
                 "host %s, %s {\n"
                 "\tmac %s\n"
                 "\tpersonality linux\n"

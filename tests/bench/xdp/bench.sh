@@ -9,7 +9,10 @@
 #
 # Environment: VARIANTS (variants.sh names, default "xsk-thrs xsk-thr
 # xsk-sirq xsk-bp xsk-skb tx-thr tx-sirq tx-skb"), BASE_MODES (default "kernel
-# riposte"), and everything syn.sh reads (RATES, DUR, REPEAT, ...).
+# riposte"), SYN_FROM (a git revision to take syn.sh and syngen.c from,
+# e.g. HEAD when the work tree's syn.sh is someone's work in progress;
+# default the work tree), and everything syn.sh reads (RATES, DUR,
+# REPEAT, ...).
 # Builds the prototypes (make -C tests/bench/xdp) first.
 #
 # syn.sh has one "cmd" mode; each variant is one more "cmd" in MODES and
@@ -17,16 +20,34 @@
 # as it prints it (saved in BENCH_DIR/xdp-bench.txt), then the same two
 # tables with each "cmd" row named by its variant, and the variants'
 # peaks against the goals.  /proc/loadavg is printed before and after.
+#
+# syn.sh, syngen.c and the riposte binary are copied to BENCH_DIR/snap
+# first and run from there: bash reads a script as it goes, and another
+# engineer editing syn.sh or rebuilding riposte during the run must not
+# change it under our feet.
 set -u
 cd "$(dirname "$0")/../../.." || exit 1
-RIPOSTE=${1:-./riposte}
+TOP=$(pwd)
+RIPOSTE=$(readlink -f "${1:-./riposte}")
 VARIANTS=${VARIANTS:-"xsk-thrs xsk-thr xsk-sirq xsk-bp xsk-skb tx-thr tx-sirq tx-skb"}
 BASE_MODES=${BASE_MODES:-"kernel riposte"}
 DIR=${BENCH_DIR:-build/bench}
 RATES=${RATES:-"10000 50000 100000 200000 400000 800000"}
 export RATES
 mkdir -p "$DIR" || exit 1
+DIR=$(readlink -f "$DIR")
 make -s -C tests/bench/xdp || exit 1
+SNAP=$DIR/snap
+rm -rf "$SNAP"
+mkdir -p "$SNAP/tests/bench" || exit 1
+for f in syn.sh syngen.c scapy_responder.py; do
+	if [ -n "${SYN_FROM:-}" ]; then
+		git show "$SYN_FROM:tests/bench/$f" >"$SNAP/tests/bench/$f"
+	else
+		cp "tests/bench/$f" "$SNAP/tests/bench/$f"
+	fi || exit 1
+done
+cp "$RIPOSTE" "$SNAP/riposte" || exit 1
 STATE=$DIR/xdp-rotate
 : >"$STATE.list"
 for v in $VARIANTS; do
@@ -39,8 +60,11 @@ for v in $VARIANTS; do
 done
 
 echo "loadavg before: $(cat /proc/loadavg)"
-MODES=$modes CMD="bash tests/bench/xdp/rotate.sh $STATE" \
-	bash tests/bench/syn.sh "$RIPOSTE" | tee "$DIR/xdp-bench.txt"
+echo "riposte: $RIPOSTE ($(stat -c %y "$RIPOSTE" | cut -c1-19)); syn.sh and" \
+	"syngen.c from ${SYN_FROM:-the work tree} (tree at" \
+	"$(git rev-parse --short HEAD 2>/dev/null))"
+MODES=$modes CMD="bash $TOP/tests/bench/xdp/rotate.sh $STATE" BENCH_DIR=$DIR \
+	bash "$SNAP/tests/bench/syn.sh" "$SNAP/riposte" | tee "$DIR/xdp-bench.txt"
 rc=${PIPESTATUS[0]}
 echo "loadavg after: $(cat /proc/loadavg)"
 [ "$rc" = 0 ] || exit "$rc"
@@ -54,14 +78,10 @@ awk -v vars="$VARIANTS" -v nr="$nr" '
 	BEGIN { nv = split(vars, v, " ") }
 	/^responder / { k = 0; hdr = 1; print; next }
 	/^cmd / && hdr {
+		# variants.sh names fit the 8-character column of syn.sh
 		name = v[int(k / nr) + 1]
 		k++
-		sub(/^cmd     /, sprintf("%-8s", substr(name, 1, 11)))
-		if (length(name) > 8) {
-			# keep the columns: the name is longer than syn.sh allows
-			print name ":" substr($0, 9)
-			next
-		}
+		sub(/^cmd     /, sprintf("%-8s", substr(name, 1, 8)))
 		print
 		next
 	}

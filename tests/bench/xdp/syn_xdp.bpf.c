@@ -187,7 +187,8 @@ int xdp_syn_tx(struct xdp_md *ctx)
 	((__u8 *)tcp)[23] = SYNACK_MSS & 0xff;
 	/* Pseudo-header: addresses, protocol, TCP length. */
 	sum = (daddr & 0xffff) + (daddr >> 16) + (saddr & 0xffff) +
-	      (saddr >> 16) + bpf_htons(IPPROTO_TCP) + bpf_htons(SYNACK_TCP_LEN);
+	      (saddr >> 16) + bpf_htons(IPPROTO_TCP) +
+	      bpf_htons(SYNACK_TCP_LEN);
 	w = (__u16 *)tcp;
 #pragma unroll
 	for (i = 0; i < SYNACK_TCP_LEN / 2; i++)

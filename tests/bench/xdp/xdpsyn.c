@@ -20,9 +20,11 @@
  *     --busy-poll    (native only) SO_PREFER_BUSY_POLL, SO_BUSY_POLL and
  *                    SO_BUSY_POLL_BUDGET on the socket, and IFACE's
  *                    napi_defer_hard_irqs=2, gro_flush_timeout=200 us:
- *                    this process's recvfrom()/sendto() run IFACE's NAPI
- *                    (the XDP program included) on its own CPU, and the
- *                    sender's CPU only queues frames.
+ *                    meant to make this process's recvfrom()/sendto()
+ *                    run IFACE's NAPI on its own CPU.  Measured on 6.18:
+ *                    a copy-mode socket never learns a NAPI id (the
+ *                    counters line prints it), so nothing is polled and
+ *                    the deferral only delays frames (README.md).
  * --mode tx: xdp_syn_tx answers in the XDP program (XDP_TX); this
  *   process only attaches it and waits.
  *
@@ -380,8 +382,8 @@ static void peer_cleanup(struct peer *p)
 /* ---- BPF object ------------------------------------------------------ */
 
 /* Sets the read-only global NAME of the object before it is loaded. */
-static int set_rodata(struct bpf_object *obj, const char *name,
-		      const void *val, size_t size)
+static int set_rodata(struct bpf_object *obj, const char *name, const void *val,
+		      size_t size)
 {
 	struct btf *btf = bpf_object__btf(obj);
 	const struct btf_var_secinfo *vs;
@@ -391,12 +393,14 @@ static int set_rodata(struct bpf_object *obj, const char *name,
 	uint8_t *data = NULL;
 	int id, i;
 
-	bpf_object__for_each_map(map, obj) {
+	bpf_object__for_each_map(map, obj)
+	{
 		const char *mn = bpf_map__name(map);
 		size_t l = strlen(mn);
 
 		if (l >= 7 && !strcmp(mn + l - 7, ".rodata"))
-			data = (uint8_t *)(uintptr_t)bpf_map__initial_value(map, &msize);
+			data = (uint8_t *)(uintptr_t)bpf_map__initial_value(
+				map, &msize);
 	}
 	if (!btf || !data)
 		return -ENOENT;
@@ -420,9 +424,9 @@ static int set_rodata(struct bpf_object *obj, const char *name,
 
 static void print_xdp_counters(struct bpf_object *obj, const char *label)
 {
-	static const char *names[SYNACK_CNT__MAX] = {
-		"seen", "syn", "redirected", "xdp_tx", "passed", "errors"
-	};
+	static const char *names[SYNACK_CNT__MAX] = { "seen",	    "syn",
+						      "redirected", "xdp_tx",
+						      "passed",	    "errors" };
 	int fd = bpf_object__find_map_fd_by_name(obj, "counters");
 	int ncpu = libbpf_num_possible_cpus(), c;
 	uint64_t vals[256];
@@ -527,8 +531,8 @@ static int xsk_tune(struct xsk *x, const struct opts *o)
 		return 0;
 	if (setsockopt(x->fd, SOL_SOCKET, SO_PREFER_BUSY_POLL, &one,
 		       sizeof(one)) < 0 ||
-	    setsockopt(x->fd, SOL_SOCKET, SO_BUSY_POLL, &usecs,
-		       sizeof(usecs)) < 0 ||
+	    setsockopt(x->fd, SOL_SOCKET, SO_BUSY_POLL, &usecs, sizeof(usecs)) <
+		    0 ||
 	    setsockopt(x->fd, SOL_SOCKET, SO_BUSY_POLL_BUDGET, &budget,
 		       sizeof(budget)) < 0) {
 		fprintf(stderr, "xdpsyn: busy-poll options: %s\n",
@@ -568,7 +572,8 @@ static unsigned rx_batch(struct xsk *x, const struct opts *o, struct stats *st)
 		return 0;
 	m = xsk_ring_prod__reserve(&x->tx, n, &itx);
 	for (i = 0; i < n; i++) {
-		const struct xdp_desc *d = xsk_ring_cons__rx_desc(&x->rx, irx + i);
+		const struct xdp_desc *d =
+			xsk_ring_cons__rx_desc(&x->rx, irx + i);
 		uint64_t addr = d->addr;
 		unsigned room = FRAME_SIZE - (unsigned)(addr % FRAME_SIZE);
 		unsigned len = 0;
@@ -659,7 +664,8 @@ static void xsk_loop(struct xsk *x, const struct opts *o, struct stats *st)
 			continue;
 		}
 		/* The clock only now and then: it costs more than a peek. */
-		if (!o->sleep_after_us || (o->sleep_after_us > 1 && ++empty % 64))
+		if (!o->sleep_after_us ||
+		    (o->sleep_after_us > 1 && ++empty % 64))
 			continue;
 		if (!idle_since) {
 			idle_since = now_ns();
@@ -691,8 +697,7 @@ static void print_xsk_stats(const struct xsk *x, const struct stats *st,
 	       "full %llu, sendto %llu (%llu failed), busy polls %llu, "
 	       "sleeps %llu; socket: rx_dropped %llu, rx_ring_full %llu, "
 	       "fill_empty %llu, tx_invalid %llu, napi id %u\n",
-	       label,
-	       (unsigned long long)st->rx, (unsigned long long)st->tx,
+	       label, (unsigned long long)st->rx, (unsigned long long)st->tx,
 	       (unsigned long long)st->bad, (unsigned long long)st->tx_full,
 	       (unsigned long long)st->kicks, (unsigned long long)st->kick_err,
 	       (unsigned long long)st->polls, (unsigned long long)st->sleeps,
@@ -734,9 +739,25 @@ static const char *default_obj(void)
 
 int main(int argc, char *argv[])
 {
-	enum { O_MODE = 256, O_XDP, O_BUSY, O_SLEEP, O_NAPI, O_PNS, O_PIF,
-	       O_PEER, O_ADDR, O_PORT, O_SEED, O_BATCH, O_FRAMES, O_BUDGET,
-	       O_OBJ, O_LABEL, O_FIFO };
+	enum {
+		O_MODE = 256,
+		O_XDP,
+		O_BUSY,
+		O_SLEEP,
+		O_NAPI,
+		O_PNS,
+		O_PIF,
+		O_PEER,
+		O_ADDR,
+		O_PORT,
+		O_SEED,
+		O_BATCH,
+		O_FRAMES,
+		O_BUDGET,
+		O_OBJ,
+		O_LABEL,
+		O_FIFO
+	};
 	static const struct option lo[] = {
 		{ "mode", required_argument, NULL, O_MODE },
 		{ "xdp", required_argument, NULL, O_XDP },
@@ -939,7 +960,8 @@ int main(int argc, char *argv[])
 		na = napi_threads(o.iface, napi_after, 64);
 		sched_getaffinity(0, sizeof(cpus), &cpus);
 		for (i = 0; i < na; i++) {
-			struct sched_param sp = { .sched_priority = o.napi_prio };
+			struct sched_param sp = { .sched_priority =
+							  o.napi_prio };
 
 			if (in_list(napi_after[i], napi_before, nb) ||
 			    sched_setaffinity(napi_after[i], sizeof(cpus),
@@ -947,8 +969,10 @@ int main(int argc, char *argv[])
 				continue;
 			pinned++;
 			if (o.napi_prio &&
-			    sched_setscheduler(napi_after[i], SCHED_FIFO, &sp) < 0)
-				fprintf(stderr, "xdpsyn: SCHED_FIFO for %d: %s\n",
+			    sched_setscheduler(napi_after[i], SCHED_FIFO, &sp) <
+				    0)
+				fprintf(stderr,
+					"xdpsyn: SCHED_FIFO for %d: %s\n",
 					napi_after[i], strerror(errno));
 		}
 	}

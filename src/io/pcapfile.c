@@ -45,6 +45,12 @@ struct io_pcapfile {
 	bool swapped; /* written on a host of the other byte order */
 	bool nano; /* nanosecond timestamps (magic a1b23c4d) */
 	uint32_t snaplen; /* the file's, as libpcap adjusts it */
+	bool owned; /* map is ours to unmap (not the caller's bytes) */
+	/*
+	 * Versions before 2.3 wrote the two lengths the other way round;
+	 * 2.3 did either (libpcap: SWAPPED, MAYBE_SWAPPED).
+	 */
+	enum { LEN_AS_IS, LEN_SWAPPED, LEN_MAYBE } lengths;
 };
 
 struct io_pcapfile_writer {
@@ -78,13 +84,62 @@ static uint32_t rd32(const uint8_t *p, bool swapped)
 }
 
 /*
- * Maps fd when it is a regular file in the classic format: 0 with f set
- * up, 1 when it is something else (libpcap's to read), -errno on error.
+ * Takes the size bytes at m as a classic pcap file: 0 with f set up
+ * (f->map = m), 1 when they are something else (libpcap's to read).
  */
-static int map_classic(struct io_pcapfile *f, int fd, char *err, size_t errlen)
+static int walk_classic(struct io_pcapfile *f, const uint8_t *m, size_t size)
+{
+	uint16_t major, minor;
+	uint32_t magic;
+
+	if (size < 24)
+		return 1;
+	magic = rd32(m, false);
+	if (magic == 0xa1b2c3d4u || magic == 0xa1b23c4du) {
+		f->nano = magic == 0xa1b23c4du;
+	} else if (magic == 0xd4c3b2a1u || magic == 0x4d3cb2a1u) {
+		f->swapped = true;
+		f->nano = magic == 0x4d3cb2a1u;
+	} else {
+		return 1; /* pcapng, or no capture file: libpcap says which */
+	}
+	/*
+	 * Version 2.0 to 2.4, as libpcap reads; anything else is libpcap's
+	 * to refuse (or, DG/UX's 543.0, to read).
+	 */
+	major = f->swapped ? (uint16_t)(m[4] << 8 | m[5]) :
+			     (uint16_t)(m[5] << 8 | m[4]);
+	minor = f->swapped ? (uint16_t)(m[6] << 8 | m[7]) :
+			     (uint16_t)(m[7] << 8 | m[6]);
+	if (major != 2 || minor > 4)
+		return 1;
+	f->lengths = minor < 3	? LEN_SWAPPED :
+		     minor == 3 ? LEN_MAYBE :
+				  LEN_AS_IS;
+	/*
+	 * The link type, less the FCS bits 26-31 (libpcap's LT_LINKTYPE()).
+	 * LINKTYPE_ values are DLT_ values only for Ethernet (1); libpcap
+	 * maps the others and names them.
+	 */
+	f->linktype = (int)(rd32(m + 20, f->swapped) & 0x03ffffffu);
+	if (f->linktype != DLT_EN10MB)
+		return 1;
+	f->snaplen = rd32(m + 16, f->swapped);
+	if (!f->snaplen || f->snaplen > IO_PCAPFILE_MAXCAP)
+		f->snaplen = IO_PCAPFILE_MAXCAP;
+	f->map = m;
+	f->size = size;
+	f->off = 24;
+	return 0;
+}
+
+/*
+ * Maps fd when it is a regular file in the classic format: 0 with f set
+ * up, 1 when it is something else (libpcap's to read).
+ */
+static int map_classic(struct io_pcapfile *f, int fd)
 {
 	struct stat st;
-	uint32_t magic;
 	void *m;
 
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size < 24)
@@ -100,42 +155,12 @@ static int map_classic(struct io_pcapfile *f, int fd, char *err, size_t errlen)
 	if (m == MAP_FAILED)
 		return 1;
 	madvise(m, (size_t)st.st_size, MADV_SEQUENTIAL);
-	f->map = m;
-	f->size = (size_t)st.st_size;
-	magic = rd32(f->map, false);
-	if (magic == 0xa1b2c3d4u || magic == 0xa1b23c4du) {
-		f->nano = magic == 0xa1b23c4du;
-	} else if (magic == 0xd4c3b2a1u || magic == 0x4d3cb2a1u) {
-		f->swapped = true;
-		f->nano = magic == 0x4d3cb2a1u;
-	} else {
-		munmap(m, f->size);
-		f->map = NULL;
-		return 1; /* pcapng, or no capture file: libpcap says which */
-	}
-	/* Not version 2: libpcap's reader says what it thinks of it. */
-	if ((f->swapped ? f->map[5] : f->map[4]) != 2) {
-		munmap(m, f->size);
-		f->map = NULL;
+	if (walk_classic(f, m, (size_t)st.st_size) != 0) {
+		munmap(m, (size_t)st.st_size);
+		f->swapped = f->nano = false;
 		return 1;
 	}
-	/*
-	 * The link type's low 16 bits (the rest are FCS flags).  LINKTYPE_
-	 * values are DLT_ values only for Ethernet (1); libpcap maps the
-	 * others and names them.
-	 */
-	f->linktype = (int)(rd32(f->map + 20, f->swapped) & 0xffffu);
-	if (f->linktype != DLT_EN10MB) {
-		munmap(m, f->size);
-		f->map = NULL;
-		return 1;
-	}
-	f->snaplen = rd32(f->map + 16, f->swapped);
-	if (!f->snaplen || f->snaplen > IO_PCAPFILE_MAXCAP)
-		f->snaplen = IO_PCAPFILE_MAXCAP;
-	f->off = 24;
-	(void)err;
-	(void)errlen;
+	f->owned = true;
 	return 0;
 }
 
@@ -162,9 +187,7 @@ int io_pcapfile_open(struct io_pcapfile **fp, const char *path, char *err,
 			set_err(err, errlen, "%s", strerror(errno));
 			goto fail;
 		}
-		ret = map_classic(f, fd, err, errlen);
-		if (ret < 0)
-			goto fail;
+		ret = map_classic(f, fd);
 		if (ret == 0) {
 			close(fd);
 			goto linktype;
@@ -215,7 +238,8 @@ static int next_mapped(struct io_pcapfile *f, struct io_frame *fr, char *err,
 {
 	const uint8_t *h = f->map + f->off;
 	size_t left = f->size - f->off;
-	uint32_t frac;
+	uint32_t sec, frac;
+	long nsec;
 
 	if (!left)
 		return 0;
@@ -228,6 +252,13 @@ static int next_mapped(struct io_pcapfile *f, struct io_frame *fr, char *err,
 	}
 	fr->caplen = rd32(h + 8, f->swapped);
 	fr->wirelen = rd32(h + 12, f->swapped);
+	if (f->lengths == LEN_SWAPPED ||
+	    (f->lengths == LEN_MAYBE && fr->caplen > fr->wirelen)) {
+		uint32_t t = fr->caplen;
+
+		fr->caplen = fr->wirelen;
+		fr->wirelen = t;
+	}
 	if (fr->caplen > IO_PCAPFILE_MAXCAP) {
 		set_err(err, errlen,
 			"invalid packet capture length %u, bigger than maximum "
@@ -242,9 +273,16 @@ static int next_mapped(struct io_pcapfile *f, struct io_frame *fr, char *err,
 			fr->caplen, left - 16);
 		return -EIO;
 	}
-	fr->ts.tv_sec = (time_t)rd32(h, f->swapped);
+	/*
+	 * As libpcap reads them (sf-pcap.c): signed 32-bit fields from a
+	 * file of this host's byte order, unsigned once swapped, so that a
+	 * replay stamps its replies as tcpdump shows the same file.
+	 */
+	sec = rd32(h, f->swapped);
 	frac = rd32(h + 4, f->swapped);
-	fr->ts.tv_nsec = f->nano ? (long)frac : (long)frac * 1000;
+	fr->ts.tv_sec = f->swapped ? (time_t)sec : (time_t)(int32_t)sec;
+	nsec = f->swapped ? (long)frac : (long)(int32_t)frac;
+	fr->ts.tv_nsec = f->nano ? nsec : nsec * 1000;
 	fr->data = h + 16;
 	f->off += 16 + (size_t)fr->caplen;
 	/* As libpcap: more than the file's snapshot length is cut. */
@@ -290,9 +328,48 @@ void io_pcapfile_close(struct io_pcapfile *f)
 		return;
 	if (f->pcap)
 		pcap_close(f->pcap);
-	if (f->map)
+	if (f->map && f->owned)
 		munmap((void *)(uintptr_t)f->map, f->size);
 	free(f);
+}
+
+int io_pcapfile_open_mem(struct io_pcapfile **fp, const uint8_t *buf,
+			 size_t len, bool classic_walk, char *err,
+			 size_t errlen)
+{
+	char pcap_err[PCAP_ERRBUF_SIZE] = "";
+	struct io_pcapfile *f;
+	FILE *file;
+
+	*fp = NULL;
+	f = calloc(1, sizeof(*f));
+	if (!f) {
+		set_err(err, errlen, "%s", strerror(ENOMEM));
+		return -ENOMEM;
+	}
+	if (classic_walk && walk_classic(f, buf, len) == 0) {
+		*fp = f;
+		return 0;
+	}
+	f->swapped = f->nano = false;
+	file = fmemopen((void *)(uintptr_t)buf, len, "rb");
+	if (!file) {
+		free(f);
+		set_err(err, errlen, "%s", strerror(errno));
+		return -ENOMEM;
+	}
+	f->pcap = pcap_fopen_offline_with_tstamp_precision(
+		file, PCAP_TSTAMP_PRECISION_NANO, pcap_err);
+	if (!f->pcap) {
+		fclose(file);
+		free(f);
+		set_err(err, errlen, "%s",
+			pcap_err[0] ? pcap_err : "not a capture file");
+		return -EINVAL;
+	}
+	f->linktype = pcap_datalink(f->pcap);
+	*fp = f;
+	return 0;
 }
 
 static void put32le(uint8_t *p, uint32_t v)

@@ -14,6 +14,7 @@
 #ifndef RIPOSTE_IO_PCAPFILE_H
 #define RIPOSTE_IO_PCAPFILE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <time.h>
@@ -41,6 +42,16 @@ struct io_pcapfile_writer; /* an open capture file being written */
  */
 int io_pcapfile_open(struct io_pcapfile **fp, const char *path, char *err,
 		     size_t errlen);
+
+/*
+ * The same from len bytes at buf (the caller's, which must outlive the
+ * reader), for the fuzzer: a classic pcap file is walked in place when
+ * classic_walk says so, else (and anything else: pcapng) read through
+ * libpcap, so that the two readers can be compared.  Any link type.
+ */
+int io_pcapfile_open_mem(struct io_pcapfile **fp, const uint8_t *buf,
+			 size_t len, bool classic_walk, char *err,
+			 size_t errlen);
 
 /*
  * Reads the next frame into *fr.  Returns 1 with a frame, 0 at the end of

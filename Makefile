@@ -102,7 +102,11 @@ $(BUILD)/tests/%: tests/unit/%.c $(LIB)
 	@mkdir -p $(@D)
 	@echo "  CC      $<"
 	$(Q)$(CC) $(CPPFLAGS) -Itests/unit $(ALL_CFLAGS) $(CMOCKA_CFLAGS) \
-		-o $@ $< $(LDFLAGS) $(LIB) $(PKG_LIBS) $(CMOCKA_LIBS)
+		-o $@ $< $(LDFLAGS) $(WRAP_$*) $(LIB) $(PKG_LIBS) $(CMOCKA_LIBS)
+
+# test_nomem fails allocations and sends on purpose: riposte's own calls
+# go through its wrappers (the libraries' do not).
+WRAP_test_nomem := -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=sendmmsg
 
 # Every test that exists.  Each stage stops the run on failure.  The live
 # tests need root (network namespaces); without it check fails, unless

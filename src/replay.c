@@ -229,6 +229,10 @@ static int replay_file(struct ruleset *rs, const char *in, const char *out,
 		       " retransmissions\n",
 		       e.flows_created, engine_flows(&e), e.cookies_sent,
 		       e.cookies_ok, e.retransmits);
+	if (e.nomem)
+		printf("%" PRIu64 " times out of memory: data not kept, "
+		       "connections reset\n",
+		       e.nomem);
 done:
 	engine_cleanup(&e);
 	io_pcapfile_close(f);

@@ -106,10 +106,12 @@ static void print_counters(const struct run *r, FILE *out)
 		"riposte: flows %" PRIu64 " (%u open, %" PRIu64
 		" closed, %" PRIu64 " reset, %" PRIu64 " idle, %" PRIu64
 		" evicted), SYN cookies %" PRIu64 " sent, %" PRIu64
-		" taken, retransmissions %" PRIu64 ", probes %" PRIu64 "\n",
+		" taken, retransmissions %" PRIu64 ", probes %" PRIu64
+		", out of memory %" PRIu64 "\n",
 		e->flows_created, engine_flows(e), e->flows_closed,
 		e->flows_reset, e->flows_idle, e->flows_evicted,
-		e->cookies_sent, e->cookies_ok, e->retransmits, e->probes);
+		e->cookies_sent, e->cookies_ok, e->retransmits, e->probes,
+		e->nomem);
 	for (d = DROP_NO_RULE; d < DROP__MAX; d++)
 		if (e->drops[d])
 			fprintf(out, "riposte:   %s: %" PRIu64 "\n",
@@ -386,6 +388,7 @@ static void on_reload(struct ev_loop *loop, ev_signal *w, int revents)
 	e->cookies_ok = r->eng->cookies_ok;
 	e->retransmits = r->eng->retransmits;
 	e->probes = r->eng->probes;
+	e->nomem = r->eng->nomem;
 	/*
 	 * The flows go with the old rules (their scripts point into them):
 	 * a connection open now is answered as one riposte does not know.

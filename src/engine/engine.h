@@ -235,6 +235,8 @@ struct engine {
 	uint64_t retransmits, dupacks_sent, challenge_acks, probes;
 	uint64_t loss_probes; /* tail loss probes (also retransmissions) */
 	uint64_t synacks_held; /* not sent: over the amplification budget */
+	uint64_t
+		nomem; /* allocations that failed: data not kept, flows reset */
 	uint64_t bytes_in;
 	struct pkt seg_pkt; /* scratch: the segment being built */
 	uint8_t seg[2048]; /* scratch: its payload, gathered */

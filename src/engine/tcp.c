@@ -521,12 +521,17 @@ static struct flow_rxq *rx_room(struct engine *e, struct flow *f, uint32_t need)
 			cap = RX_MAX;
 	}
 	grow = (uint64_t)(cap - old) + (q ? 0 : sizeof(*q));
-	if (e->flows.rx_bytes + grow > RX_BUDGET)
+	/* Over the budget or out of memory: counted, not kept. */
+	if (e->flows.rx_bytes + grow > RX_BUDGET) {
+		e->nomem++;
 		return NULL;
+	}
 	/* One byte more: b[len] is 0 (see struct flow_rxq). */
 	q = realloc(q, sizeof(*q) + cap + 1);
-	if (!q)
+	if (!q) {
+		e->nomem++;
 		return NULL;
+	}
 	if (!f->rx) {
 		memset(q, 0, sizeof(*q));
 		q->b[0] = 0;
@@ -774,18 +779,20 @@ static int script_run(struct engine *e, struct flow *f, uint32_t now,
 
 			switch (a->kind) {
 			case AST_SACT_SEND:
-				tx_push(f, a->data, a->len, false);
+				if (tx_push(f, a->data, a->len, false) < 0)
+					goto nomem;
 				break;
 			case AST_SACT_ECHO:
 				if (f->consumed && f->rx) {
 					uint8_t *c = malloc(f->consumed);
 
-					if (c) {
-						memcpy(c, f->rx->b,
-						       f->consumed);
-						if (tx_push(f, c, f->consumed,
-							    true) < 0)
-							free(c);
+					if (!c)
+						goto nomem;
+					memcpy(c, f->rx->b, f->consumed);
+					if (tx_push(f, c, f->consumed, true) <
+					    0) {
+						free(c);
+						goto nomem;
 					}
 				}
 				break;
@@ -808,6 +815,11 @@ static int script_run(struct engine *e, struct flow *f, uint32_t now,
 		f->trig = 0;
 	}
 	return 0;
+nomem:
+	/* What the script says cannot be sent: the connection is aborted. */
+	e->nomem++;
+	flow_reset(e, f, now, res);
+	return -1;
 }
 
 static void enter_fin_sent(struct flow *f)
@@ -1296,15 +1308,23 @@ static struct flow *cookie_flow(struct engine *e, const struct crule *r,
 	return f;
 }
 
-static void established(struct engine *e, struct flow *f, uint32_t now,
-			struct engine_result *res)
+/*
+ * The handshake completed: the idle timer, the banner.  -1 when the
+ * banner cannot be queued (memory): the flow is reset and gone.
+ */
+static int established(struct engine *e, struct flow *f, uint32_t now,
+		       struct engine_result *res)
 {
 	const struct csvc *sv = rule_of(e, f)->svc;
 
-	(void)res;
 	f->idle_at = at(now, e->idle_ms);
-	if (sv && sv->banner)
-		tx_push(f, sv->banner, sv->banner_len, false);
+	if (sv && sv->banner &&
+	    tx_push(f, sv->banner, sv->banner_len, false) < 0) {
+		e->nomem++;
+		flow_reset(e, f, now, res);
+		return -1;
+	}
+	return 0;
 }
 
 /*
@@ -1445,8 +1465,7 @@ static int syn_received(struct engine *e, struct flow *f, const struct pkt *q,
 		rtt_sample(f, now - (t->tsecr - f->ts_off));
 	f->rto = f->rto < RTO_MIN ? RTO_MIN : f->rto;
 	take_window(f, t);
-	established(e, f, now, res);
-	return 1;
+	return established(e, f, now, res) < 0 ? 0 : 1;
 }
 
 /*
@@ -1787,7 +1806,8 @@ static int no_flow(struct engine *e, const struct crule *r, const struct pkt *q,
 	if ((t->flags & (PKT_TCP_SYN | PKT_TCP_ACK)) == PKT_TCP_ACK) {
 		f = cookie_flow(e, r, q, k, now);
 		if (f) {
-			established(e, f, now, res);
+			if (established(e, f, now, res) < 0)
+				return 0;
 			return segment(e, f, q, now, res);
 		}
 	}

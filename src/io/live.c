@@ -182,6 +182,12 @@ int io_live_dispatch(struct io_live *l, int max, pcap_handler cb,
 
 void io_live_send(struct io_live *l, const struct iovec *frames, unsigned n)
 {
+	io_send_batch(l->tx, &l->st, frames, n);
+}
+
+void io_send_batch(int fd, struct io_live_stats *st, const struct iovec *frames,
+		   unsigned n)
+{
 	struct mmsghdr m[SEND_BATCH];
 	unsigned done = 0, i, k, waits = 0;
 	int rc;
@@ -195,7 +201,7 @@ void io_live_send(struct io_live *l, const struct iovec *frames, unsigned n)
 				(struct iovec *)(uintptr_t)&frames[done + i];
 			m[i].msg_hdr.msg_iovlen = 1;
 		}
-		rc = sendmmsg(l->tx, m, k, 0);
+		rc = sendmmsg(fd, m, k, 0);
 		if (rc < 0) {
 			int err = errno;
 
@@ -208,20 +214,20 @@ void io_live_send(struct io_live *l, const struct iovec *frames, unsigned n)
 			 */
 			if ((err == EAGAIN || err == ENOBUFS) &&
 			    waits < SEND_WAITS) {
-				struct pollfd pfd = { l->tx, POLLOUT, 0 };
+				struct pollfd pfd = { fd, POLLOUT, 0 };
 
 				waits++;
 				if (poll(&pfd, 1, 1) > 0)
 					continue;
 			}
 			if (err == EAGAIN || err == ENOBUFS)
-				l->st.send_again++;
+				st->send_again++;
 			else
-				l->st.send_errors++;
+				st->send_errors++;
 			done++;
 			continue;
 		}
-		l->st.sent += (unsigned)rc;
+		st->sent += (unsigned)rc;
 		done += (unsigned)rc;
 	}
 }

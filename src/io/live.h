@@ -63,6 +63,13 @@ int io_live_dispatch(struct io_live *l, int max, pcap_handler cb,
  */
 void io_live_send(struct io_live *l, const struct iovec *frames, unsigned n);
 
+/*
+ * The same on any socket fd, counting into st: what io_live_send() does,
+ * apart for the tests (a failing send, on a socket pair).
+ */
+void io_send_batch(int fd, struct io_live_stats *st, const struct iovec *frames,
+		   unsigned n);
+
 const struct io_live_stats *io_live_stats(const struct io_live *l);
 
 /* libpcap's own counters: received, dropped by the kernel ring. */

@@ -15,10 +15,10 @@ MANDIR ?= $(PREFIX)/share/man
 DESTDIR ?=
 
 PKG_CONFIG ?= pkg-config
-PKGS := libpcap libmnl libnftnl libsodium
+PKGS := libpcap libmnl libnftnl libsodium libseccomp
 PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 # libev ships no .pc file.
-PKG_LIBS := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null || echo -lpcap -lmnl -lnftnl -lsodium) -lev
+PKG_LIBS := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null || echo -lpcap -lmnl -lnftnl -lsodium -lseccomp) -lev
 
 WARN := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 	-Wformat=2 -Wwrite-strings -Wvla -Wpointer-arith -Wcast-qual \
@@ -170,7 +170,7 @@ fuzz-run: fuzz
 	done
 
 DEBIAN_PKGS := make gcc pkg-config libpcap-dev libev-dev libmnl-dev \
-	libnftnl-dev libsodium-dev libcmocka-dev clang llvm python3 python3-scapy tcpdump \
+	libnftnl-dev libsodium-dev libseccomp-dev libcmocka-dev clang llvm python3 python3-scapy tcpdump \
 	iproute2 nftables iputils-ping netcat-openbsd nmap hping3 curl \
 	tcpreplay mandoc clang-format
 

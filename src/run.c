@@ -467,6 +467,15 @@ static int run_loop(struct run *r)
 	ev_signal_start(loop, &sterm);
 	ev_signal_start(loop, &shup);
 	ev_signal_start(loop, &susr1);
+	/* With -u: the loop, set up, needs little of the kernel from now. */
+	if (r->conf.user) {
+		char err[256];
+
+		if (privdrop_seccomp(err, sizeof(err)) < 0) {
+			fprintf(stderr, "riposte: run: %s\n", err);
+			return 2;
+		}
+	}
 	ev_run(loop, 0);
 	print_counters(r, stderr);
 	return 0;

@@ -13,4 +13,11 @@
 /* Becomes user; 0, or -errno with a one-line reason in err. */
 int privdrop(const char *user, char *err, size_t errlen);
 
+/*
+ * Confines the process to the system calls the loop needs (a seccomp
+ * filter that kills it on any other); after privdrop(), which set
+ * NO_NEW_PRIVS.  0, or -errno with a message in err.
+ */
+int privdrop_seccomp(char *err, size_t errlen);
+
 #endif

@@ -148,7 +148,7 @@ fi
 # shellcheck disable=SC2046 # word splitting of pkg-config's flags is wanted
 if ! cc -std=c11 -D_GNU_SOURCE -Isrc -O1 -g $EXTRA -o "$TMP/fw_hold" \
 	tests/live/fw_hold.c "$LIB" \
-	$(pkg-config --cflags --libs libpcap libmnl libnftnl libsodium) 2>"$TMP/cc.err"
+	$(pkg-config --cflags --libs libpcap libmnl libnftnl libsodium libseccomp) 2>"$TMP/cc.err"
 then
 	echo "FAIL test_fw.sh: cannot build fw_hold"
 	cat "$TMP/cc.err"

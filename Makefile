@@ -5,6 +5,9 @@
 #   make SAN=1 check     the same under ASan+UBSan
 #   make fuzz            build the libFuzzer targets (clang)
 #   make fuzz-run        run each fuzz target FUZZ_TIME seconds (default 60)
+#   make fuzz-long       the same for FUZZ_LONG_TIME seconds each (default 1800)
+#   make coverage        line coverage of the parsers by the fuzz corpora
+#   make scan            clang's static analyzer; fails on any finding
 #   make deps            install the Debian packages the project needs
 #   make install         honours PREFIX and DESTDIR
 #   V=1                  show the commands
@@ -69,7 +72,7 @@ FUZZ_FLAGS := -g -O1 -fno-omit-frame-pointer -fsanitize=fuzzer-no-link,address,u
 FUZZ_TIME ?= 60
 
 .PHONY: all check unit golden errors cli scapy live demo format-check fuzz fuzz-run deps install clean \
-	golden-update format
+	golden-update format fuzz-long coverage scan
 
 all: riposte
 
@@ -169,10 +172,60 @@ fuzz-run: fuzz
 		if [ $$rc -ne 0 ]; then echo "fuzz_$$n failed ($$rc)"; exit 1; fi; \
 	done
 
+# Overnight fuzzing: the same, longer, with what each run learnt kept in
+# build/fuzz/corpus-NAME for the next.
+FUZZ_LONG_TIME ?= 1800
+fuzz-long:
+	$(Q)$(MAKE) --no-print-directory fuzz-run FUZZ_TIME=$(FUZZ_LONG_TIME)
+
+# Coverage: each fuzz target built with clang's source-based coverage runs
+# once over its committed corpus (and what fuzz-run has grown, if any), then
+# llvm-cov reports lines and branches of the code that reads hostile input.
+COV_BUILD := build/cov
+COV_FLAGS := -g -O1 -fprofile-instr-generate -fcoverage-mapping
+COV_LIB_OBJ := $(LIB_SRC:%.c=$(COV_BUILD)/%.o)
+COV_BIN := $(FUZZ_SRC:tests/fuzz/%.c=$(COV_BUILD)/%)
+COV_DIRS := src/pkt src/lang src/io/pcapfile.c src/engine src/fw
+.SECONDARY: $(COV_LIB_OBJ)
+
+$(COV_BUILD)/%.o: %.c
+	@mkdir -p $(@D)
+	@echo "  COVCC   $<"
+	$(Q)$(FUZZ_CC) $(CPPFLAGS) -std=c11 $(WARN) $(PKG_CFLAGS) $(COV_FLAGS) \
+		-fsanitize=fuzzer-no-link -MMD -MP -c -o $@ $<
+
+$(COV_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(COV_LIB_OBJ)
+	@mkdir -p $(@D)
+	@echo "  COVLD   $@"
+	$(Q)$(FUZZ_CC) $(CPPFLAGS) -std=c11 $(WARN) $(PKG_CFLAGS) $(COV_FLAGS) \
+		-fsanitize=fuzzer -o $@ $< $(COV_LIB_OBJ) $(PKG_LIBS)
+
+coverage: $(COV_BIN)
+	$(Q)set -e; rm -f $(COV_BUILD)/*.profraw; objs=; \
+	for f in $(COV_BIN); do \
+		n=$${f##*/fuzz_}; dirs=tests/fuzz/corpus/$$n; \
+		[ -d $(FUZZ_BUILD)/corpus-$$n ] && dirs="$$dirs $(FUZZ_BUILD)/corpus-$$n"; \
+		LLVM_PROFILE_FILE=$(COV_BUILD)/$$n.profraw $$f -runs=0 $$dirs \
+			> $(COV_BUILD)/$$n.log 2>&1; \
+		if [ -z "$$objs" ]; then objs=$$f; else objs="$$objs -object $$f"; fi; \
+	done; \
+	llvm-profdata merge -sparse $(COV_BUILD)/*.profraw -o $(COV_BUILD)/all.profdata; \
+	llvm-cov report $$objs -instr-profile=$(COV_BUILD)/all.profdata $(COV_DIRS) | \
+		sed 's|^$(CURDIR)/||'; \
+	llvm-cov show -format=html -output-dir=$(COV_BUILD)/html $$objs \
+		-instr-profile=$(COV_BUILD)/all.profdata $(COV_DIRS) > /dev/null; \
+	echo "coverage: line by line in $(COV_BUILD)/html/index.html"
+
+# clang's static analyzer over every source file, in a build of its own.
+scan:
+	$(Q)rm -rf build/scan build/scan-report
+	$(Q)scan-build --status-bugs --use-cc=clang -o build/scan-report \
+		$(MAKE) --no-print-directory -j2 BUILD=build/scan build/scan/riposte
+
 DEBIAN_PKGS := make gcc pkg-config libpcap-dev libev-dev libmnl-dev \
-	libnftnl-dev libsodium-dev libseccomp-dev libcmocka-dev clang llvm python3 python3-scapy tcpdump \
+	libnftnl-dev libsodium-dev libseccomp-dev libcmocka-dev clang clang-tools llvm python3 python3-scapy tcpdump \
 	iproute2 nftables iputils-ping netcat-openbsd nmap hping3 curl \
-	tcpreplay mandoc clang-format
+	tcpreplay mandoc clang-format valgrind
 
 deps:
 	$(Q)missing=""; \

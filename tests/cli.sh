@@ -35,6 +35,20 @@ t "replay -q prints only the counts" sh -c \
 t "replay is the same twice" sh -c \
 	"$R replay -r tests/golden/replay-web.pcap rules/web-server.rules > $tmp/r2 && cmp -s $tmp/r $tmp/r2"
 
+# The release build is hardened: position-independent, relocations read-only
+# and bound at start, a stack that does not execute, stack protector and
+# _FORTIFY_SOURCE checks linked in.  (A SAN=1 build is not: skipped there.)
+if ldd "$R" 2>/dev/null | grep -q libasan; then
+	echo "SKIP hardening (sanitizer build)"
+else
+	readelf -hdlW --dyn-syms "$R" > $tmp/elf 2>&1
+	t "hardened: PIE" grep -q 'Type: *DYN' $tmp/elf
+	t "hardened: full RELRO" sh -c "grep -q GNU_RELRO $tmp/elf && grep -q 'BIND_NOW' $tmp/elf"
+	t "hardened: no executable stack" sh -c "grep GNU_STACK $tmp/elf | grep -qv RWE"
+	t "hardened: stack protector" grep -q __stack_chk_fail $tmp/elf
+	t "hardened: _FORTIFY_SOURCE" grep -qE '__(memcpy|snprintf|fprintf)_chk' $tmp/elf
+fi
+
 t "riposte.rules.5 lints clean" sh -c \
 	"mandoc -T lint -W warning src/riposte.rules.5 > $tmp/lint 2>&1; [ ! -s $tmp/lint ]"
 t "make install PREFIX DESTDIR" sh -c \

@@ -1375,7 +1375,8 @@ int tmpl_build(const struct tmpl *t, const struct expr_env *env, uint8_t *buf,
 	bool full = false;
 	int n;
 
-	if (t->fast && !tmpl_fast_off) {
+	/* Plans are made from a request; a template without one is general. */
+	if (t->fast && !tmpl_fast_off && env->req) {
 		pl = tf_find(t->fast, shape, &full);
 		if (pl && pl->fast) {
 			n = tf_build(t, pl, env, buf, cap);

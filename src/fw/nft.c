@@ -88,6 +88,11 @@ struct out {
 	uint32_t seq;
 };
 
+/*
+ * One message being built.  Cleared before use: libmnl does not zero the
+ * padding after an attribute, and those bytes go to the kernel (valgrind
+ * saw them, in test_valgrind).
+ */
 union scratch {
 	struct nlmsghdr nlh;
 	char b[FW_NFT_MSG_MAX];
@@ -95,7 +100,7 @@ union scratch {
 
 static void put(struct out *o, const struct nlmsghdr *nlh)
 {
-	if (o->len <= o->cap && nlh->nlmsg_len <= o->cap - o->len)
+	if (o->buf && o->len <= o->cap && nlh->nlmsg_len <= o->cap - o->len)
 		memcpy(o->buf + o->len, nlh, nlh->nlmsg_len);
 	o->len += nlh->nlmsg_len;
 	o->seq++;
@@ -331,7 +336,7 @@ static int put_rule(struct out *o, uint16_t family, const char *chain,
 		    const struct fw_rule *r, uint16_t flags)
 {
 	struct nftnl_rule *nr;
-	union scratch m;
+	union scratch m = { .b = { 0 } };
 	struct nlmsghdr *nlh;
 	int ret = -ENOMEM;
 
@@ -363,7 +368,7 @@ static int put_table(struct out *o, uint16_t family, uint16_t type,
 		     uint16_t flags)
 {
 	struct nftnl_table *t = nftnl_table_alloc();
-	union scratch m;
+	union scratch m = { .b = { 0 } };
 	struct nlmsghdr *nlh;
 	int ret = -ENOMEM;
 
@@ -387,7 +392,7 @@ static int put_chain(struct out *o, uint16_t family, const char *name,
 		     uint16_t flags)
 {
 	struct nftnl_chain *c = nftnl_chain_alloc();
-	union scratch m;
+	union scratch m = { .b = { 0 } };
 	struct nlmsghdr *nlh;
 	int ret = -ENOMEM;
 
@@ -454,7 +459,7 @@ int fw_nft_build_batch(const struct fw_spec *spec, const char *iface,
 		       uint32_t seq, void *buf, size_t cap, size_t *len)
 {
 	struct out o = { .buf = buf, .cap = buf ? cap : 0, .seq = seq };
-	union scratch m;
+	union scratch m = { .b = { 0 } };
 	int ret = -EINVAL;
 
 	*len = 0;
@@ -565,7 +570,7 @@ static void drain(struct fw_nft *fw)
 /* Asks for the ruleset generation: does this kernel do nf_tables? */
 static int probe(struct fw_nft *fw)
 {
-	union scratch m;
+	union scratch m = { .b = { 0 } };
 	struct nlmsghdr *nlh;
 	struct acks a = { .first = fw->seq, .last = fw->seq };
 	int ret;

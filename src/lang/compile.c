@@ -490,9 +490,9 @@ int ruleset_load(const char *path, struct diag *d, struct ruleset **out)
 		f.path = path;
 		rc = ruleset_compile(&f, d, &rs);
 	}
-	if (rc < 0) {
+	if (rc < 0 || !rs) {
 		arena_cleanup(&a);
-		return rc;
+		return rc < 0 ? rc : -1;
 	}
 	/* The rules point into the AST: its arena moves into the rule set. */
 	rs->ast_arena = a;

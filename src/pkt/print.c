@@ -403,13 +403,16 @@ static void print_value(FILE *out, const struct pkt_field *f,
 		fprintf(out, "0x%" PRIx64, v->u);
 		break;
 	case PKT_F_MAC:
-		print_mac(out, v->b.p);
-		break;
 	case PKT_F_IP4:
-		print_ip4(out, v->b.p);
-		break;
 	case PKT_F_IP6:
-		print_ip6(out, v->b.p);
+		if (!v->b.p)
+			fputs("?", out);
+		else if (f->type == PKT_F_MAC)
+			print_mac(out, v->b.p);
+		else if (f->type == PKT_F_IP4)
+			print_ip4(out, v->b.p);
+		else
+			print_ip6(out, v->b.p);
 		break;
 	case PKT_F_BYTES:
 		pkt_print_pybytes(out, v->b.p, v->b.len);

@@ -40,7 +40,10 @@
  *
  * Seeds (tests/fuzz/corpus/replay) are the frames of the pcaps in tests/golden,
  * of tests/scapy/gen.py and of frames aimed at the rules below, one frame
- * or a short conversation per file.
+ * or a short conversation per file, and whole TCP conversations with the
+ * rules below (conv-*, from tests/fuzz/mkreplay.py: their ACKs carry the
+ * sequence numbers this seed gives, which the fuzzer could not guess), so
+ * that established connections are fuzzed, not only handshakes.
  *
  *   make fuzz && build/fuzz/fuzz_replay tests/fuzz/corpus/replay
  */
@@ -64,7 +67,10 @@ static const char rules_text[] =
 	"    match \"tcp dst port 443 and src host 198.51.100.66\"\n"
 	"    reply Ether()/IP()/TCP(flags=\"R\", seq=tcp.ack)\n"
 	"}\n"
-	"rule log_rst { match \"tcp[tcpflags] & tcp-rst != 0\"; log; drop }\n"
+	"rule log_rst {\n"
+	"    match \"tcp[tcpflags] & tcp-rst != 0 and not dst host 198.51.100.10\"\n"
+	"    log; drop\n"
+	"}\n"
 	"host 198.51.100.10, 2001:db8::10 {\n"
 	"    personality linux\n"
 	"    mac 02:00:00:00:00:10\n"

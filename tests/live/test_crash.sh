@@ -16,7 +16,9 @@
 #      second (tests/bench/syngen.c) is running, riposte's counters say
 #      it is taking frames, and SIGKILL comes in the middle;
 #   4. the kernel's OOM killer: riposte runs in a memory cgroup of its own
-#      (cgroup v2 when its memory controller is there, else v1), limited
+#      made at the top of the hierarchy (cgroup v2 when its memory
+#      controller is enabled there, else v1: this lab machine mounts
+#      memory as v1 beside an empty v2), limited
 #      to what riposte uses at start-up plus 16 MiB, no swap; 600
 #      connections from the client's kernel TCP each send 65,000 bytes
 #      to a service whose trigger never fires, so riposte keeps every
@@ -69,15 +71,16 @@ has_tables()
 		echo "$t" | grep -qx 'table inet riposte'
 }
 
-# crash_watch PID T0 WHAT: poll every 50 ms until PID is dead (at most
-# 200 times), then until its tables are gone (at most 20 times: 1 s).
-# Sets DEAD_MS and GONE_MS (ms after T0) and fails the test otherwise.
+# crash_watch PID T0 POLLS WHAT: poll every 50 ms until PID is dead (at
+# most POLLS times), then until its tables are gone (at most 20 times:
+# 1 s).  Sets DEAD_MS and GONE_MS (ms after T0); fails the test otherwise.
 crash_watch()
 {
-	local pid=$1 t0=$2 what=$3 i=0 dead
+	local pid=$1 t0=$2 polls=$3 what=$4 i=0 dead
 	while lab_alive "$pid"; do
 		i=$((i + 1))
-		[ "$i" -ge 200 ] && lab_fail "$what: riposte still alive after 10 s"
+		[ "$i" -ge "$polls" ] &&
+			lab_fail "$what: riposte still alive after $polls polls"
 		sleep 0.05
 	done
 	dead=$(now_ms)
@@ -126,36 +129,41 @@ restart_check()
 	lab_riposte "$RULES/web-server.rules" ||
 		lab_fail "after $WHAT: a new riposte did not start"
 	has_tables ||
-		lab_fail "after $WHAT: the new riposte has no tables: $(lab_r nft list tables)"
+		lab_fail "after $WHAT: the new riposte has no tables:" \
+			"$(lab_r nft list tables)"
 	lab_wait 3 0.5 lab_c ping -n -c 1 -W 2 "$V4" >/dev/null ||
 		lab_fail "after $WHAT: the new riposte does not answer ping"
 	p=$(lab_tcp_probe "$V4" 22)
 	[ "$p" = open ] || lab_fail "after $WHAT: port 22 is '$p', want open"
 	lab_riposte_stop TERM
 	[ "$RIPOSTE_RC" = 0 ] ||
-		lab_fail "after $WHAT: the new riposte exit $RIPOSTE_RC after SIGTERM"
+		lab_fail "after $WHAT: the new riposte exit $RIPOSTE_RC" \
+			"after SIGTERM"
 	lab_ok "after $WHAT: a new riposte installed its tables, answered" \
 		"ping and TCP, exit 0"
 }
 
 summary=""
-note() { summary="$summary$(printf '   %-36s dead %5s ms, tables gone %4s ms after death' \
-	"$1" "$DEAD_MS" "$((GONE_MS - DEAD_MS))")
-"; }
+note()
+{
+	summary="$summary$(printf '   %-44s dead %5s ms, tables gone %4s ms' \
+		"$1" "$DEAD_MS" "$((GONE_MS - DEAD_MS))") after death
+"
+}
 
-# --- 1, 2. SIGSEGV and SIGABRT --------------------------------------------------
+# --- 1, 2. SIGSEGV and SIGABRT ---------------------------------------------
 for sig in SEGV ABRT; do
 	WHAT="SIG$sig"
 	victim
 	t0=$(now_ms)
 	kill "-$sig" "$RIPOSTE_PID"
-	crash_watch "$RIPOSTE_PID" "$t0" "$WHAT (T0: the signal)"
+	crash_watch "$RIPOSTE_PID" "$t0" 200 "$WHAT (T0: the signal)"
 	reap_victim "$sig"
 	note "$WHAT:"
 	restart_check
 done
 
-# --- 3. SIGKILL during a flood -------------------------------------------------------
+# --- 3. SIGKILL during a flood ---------------------------------------------
 WHAT="SIGKILL during a flood"
 cc -std=c11 -O2 -Wall -pthread -o "$LAB_DIR/syngen" "$here/../bench/syngen.c" ||
 	lab_fail "cannot build syngen"
@@ -172,19 +180,21 @@ frames()
 }
 f0=$(frames)
 lab_c "$LAB_DIR/syngen" -i "$LAB_CIF" -s "$LAB_CMAC" -d "$HMAC" \
-	-S 192.0.2.0 -n 256 -D "$V4" -p 80 -r 100000 -t 4 -c 400000 -w 100 \
+	-S 192.0.2.0 -n 256 -D "$V4" -p 80 -r 100000 -t 8 -c 800000 -w 100 \
 	>"$LAB_DIR/flood.txt" 2>&1 &
 fpid=$!
 LAB_PIDS="$LAB_PIDS $fpid"
-# Busy: at least 20,000 frames of the flood taken (at most 60 x 50 ms).
+# Busy: at least 20,000 frames of the flood taken (at most 100 tries,
+# 50 ms apart; the flood lasts 8 s).
 busy() { [ "$(frames)" -ge $((f0 + 20000)) ]; }
-lab_wait 60 0.05 busy ||
-	lab_fail "$WHAT: the flood never reached riposte: $(lab_counter frames) frames"
+lab_wait 100 0.05 busy ||
+	lab_fail "$WHAT: the flood never reached riposte:" \
+		"$(lab_counter frames) frames"
 f1=$(lab_counter frames)
 lab_alive "$fpid" || lab_fail "$WHAT: the flood ended before SIGKILL"
 t0=$(now_ms)
 kill -KILL "$RIPOSTE_PID"
-crash_watch "$RIPOSTE_PID" "$t0" "$WHAT (T0: the signal)"
+crash_watch "$RIPOSTE_PID" "$t0" 200 "$WHAT (T0: the signal)"
 lab_alive "$fpid" || lab_fail "$WHAT: the flood ended before riposte's death"
 reap_victim KILL
 note "SIGKILL, flood running:"
@@ -194,7 +204,7 @@ lab_log "   riposte had taken $f1 frames when SIGKILL came; the flood:" \
 	"$(cut -d' ' -f1-4 "$LAB_DIR/flood.txt")"
 restart_check
 
-# --- 4. the OOM killer --------------------------------------------------------------
+# --- 4. the OOM killer -----------------------------------------------------
 WHAT="OOM kill"
 # The memory controller: cgroup v2 where it is enabled for the root's
 # children, else v1.  A test never passes on nothing: no controller fails.
@@ -216,7 +226,12 @@ if [ "$CG_V" = 2 ]; then
 	cg_usage() { cat "$CG/memory.current"; }
 	cg_peak() { cat "$CG/memory.peak" 2>/dev/null || echo "?"; }
 	cg_ooms() { sed -n 's/^oom_kill //p' "$CG/memory.events"; }
-	cg_limit() { echo 0 >"$CG/memory.swap.max" && echo "$1" >"$CG/memory.max"; }
+	cg_limit()
+	{
+		[ ! -e "$CG/memory.swap.max" ] ||
+			echo 0 >"$CG/memory.swap.max" || return 1
+		echo "$1" >"$CG/memory.max"
+	}
 else
 	cg_usage() { cat "$CG/memory.usage_in_bytes"; }
 	cg_peak() { cat "$CG/memory.max_usage_in_bytes"; }
@@ -251,7 +266,8 @@ lab_wait 200 0.05 lab_riposte_ready
 grep -qs 'answering on' "$RIPOSTE_ERR" && lab_alive "$RIPOSTE_PID" ||
 	lab_fail "$WHAT: riposte did not start in the cgroup"
 grep -q "riposte-crash-$$" "/proc/$RIPOSTE_PID/cgroup" ||
-	lab_fail "$WHAT: riposte is not in the cgroup: $(cat "/proc/$RIPOSTE_PID/cgroup")"
+	lab_fail "$WHAT: riposte is not in the cgroup:" \
+		"$(cat "/proc/$RIPOSTE_PID/cgroup")"
 has_tables || lab_fail "$WHAT: no riposte tables: $(lab_r nft list tables)"
 lab_c ping -n -c 1 -W 2 "$V4" >/dev/null || lab_fail "$WHAT: no answer to ping"
 use0=$(cg_usage)
@@ -259,9 +275,10 @@ limit=$((use0 + 16 * 1024 * 1024))
 cg_limit "$limit" || lab_fail "$WHAT: cannot set the cgroup's limit"
 ooms0=$(cg_ooms)
 # 600 connections x 65,000 bytes (a buffer of 64 KiB each): 37.5 MiB kept,
-# more than the 16 MiB left and
-# less than riposte's own 64 MiB budget (which would not save it).  Each
-# connection is bounded (5 s); the whole client too (60 s).
+# more than the 16 MiB left and less than riposte's own 64 MiB budget
+# (which would not save it).  Each connection is bounded (5 s), the whole
+# client too (60 s).
+t0=$(now_ms)
 lab_c timeout -k 2 60 /usr/bin/python3 - "$V4" 600 >"$LAB_DIR/oom.txt" 2>&1 <<'PY' &
 import socket, sys
 addr, n = sys.argv[1], int(sys.argv[2])
@@ -281,16 +298,17 @@ print("%d connections of 65,000 bytes sent, all" % sent)
 PY
 cpid=$!
 LAB_PIDS="$LAB_PIDS $cpid"
-# The death: at most 600 x 50 ms.  Then the same poll as the others.
+# The death: at most 600 polls, 50 ms apart (the client's own bound is
+# 60 s); crash_watch then sees it dead at once, and times the tables.
 lab_wait 600 0.05 eval '! lab_alive '"$RIPOSTE_PID" ||
 	lab_fail "$WHAT: riposte still alive at $(cg_usage) bytes, limit $limit;" \
 		"client: $(tail -n 1 "$LAB_DIR/oom.txt")"
-crash_watch "$RIPOSTE_PID" "$(now_ms)" "$WHAT (T0: its death seen)"
+crash_watch "$RIPOSTE_PID" "$t0" 1 "$WHAT (T0: the client's start)"
 ooms=$(cg_ooms)
 [ "${ooms:-0}" -gt "${ooms0:-0}" ] ||
 	lab_fail "$WHAT: the cgroup counts no OOM kill (oom_kill ${ooms:-?})"
 reap_victim KILL
-note "OOM kill:"
+note "OOM kill (dead: after the client's start):"
 lab_reap "$cpid" TERM
 lab_log "   cgroup: ${use0} bytes at start-up, limit ${limit}," \
 	"peak $(cg_peak), oom_kill $ooms; client: $(tail -n 1 "$LAB_DIR/oom.txt")"

@@ -146,17 +146,177 @@ void ruleset_print_rules(const struct ruleset *rs, FILE *out)
 }
 
 /*
+ * The kernel filter is an economy, never a judge: every frame it lets
+ * through still meets each rule's own filter.  It must let through all a
+ * rule can match, and libpcap must compile it quickly: its optimiser is
+ * worse than quadratic in the terms of an "or" (1,000 rules' matches in
+ * one union took 4 s, 3,000 over two minutes), and the kernel takes at
+ * most 4,096 instructions.  So up to UNION_EXACT terms of each kind (and
+ * UNION_TERMS operands) are written as they are, and past that a coarser
+ * union that still holds them all: the rules' dispatch keys (protocol and port, merged into
+ * ranges) and the hosts' networks (/24, /64).
+ */
+#define UNION_EXACT 32 /* rules' matches, or host addresses, verbatim */
+#define UNION_TEXT 8192 /* bytes of verbatim matches */
+#define UNION_TERMS 64 /* their operands (what compile time grows with) */
+#define UNION_RANGES 32 /* port ranges of one protocol, else all of it */
+
+/* The ranges of set bits in a 65,536-bit map, or -1 past max of them. */
+static int port_ranges(FILE *f, const uint8_t *bits, const char *proto,
+		       unsigned max, bool *any)
+{
+	unsigned p = 0, lo, n = 0;
+	char buf[UNION_RANGES][24];
+
+	while (p < 65536) {
+		if (!(bits[p >> 3] & (1u << (p & 7)))) {
+			p++;
+			continue;
+		}
+		for (lo = p; p < 65536 && bits[p >> 3] & (1u << (p & 7)); p++)
+			;
+		if (n == max)
+			return -1;
+		if (lo == p - 1)
+			snprintf(buf[n++], sizeof(buf[0]), "port %u", lo);
+		else
+			snprintf(buf[n++], sizeof(buf[0]), "portrange %u-%u",
+				 lo, p - 1);
+	}
+	for (lo = 0; lo < n; lo++) {
+		fprintf(f, "%s%s dst %s", *any ? " or " : "", proto, buf[lo]);
+		*any = true;
+	}
+	return (int)n;
+}
+
+/*
+ * The rules' matches, coarsely: by their dispatch keys.  false when one
+ * has none (it may match any frame).
+ */
+static bool coarse_rules(const struct ruleset *rs, FILE *f, bool *any)
+{
+	static const char *const pname[] = {
+		[1] = "icmp", [6] = "tcp", [17] = "udp", [58] = "icmp6"
+	};
+	bool fam[7] = { false }, whole[256] = { false };
+	uint8_t *bits[2];
+	size_t i;
+	bool ok = true;
+
+	bits[0] = calloc(2, 65536 / 8);
+	if (!bits[0])
+		return false;
+	bits[1] = bits[0] + 65536 / 8;
+	for (i = 0; i < rs->n_rules && ok; i++) {
+		const struct crule *r = &rs->rules[i];
+		int proto, port, family;
+		bool exact;
+
+		if (r->kind != CRULE_FILTER)
+			continue;
+		dispatch_filter_key(r->filter, &proto, &port, &family, &exact);
+		if (port >= 0)
+			bits[proto == 17][port >> 3] |=
+				(uint8_t)(1u << (port & 7));
+		else if (proto > 0 && proto < 256 && pname[proto])
+			whole[proto] = true;
+		else if (proto < 0 && (family == 4 || family == 6))
+			fam[family] = true;
+		else
+			ok = false;
+	}
+	if (ok) {
+		if (fam[4] || fam[6])
+			fprintf(f, "%s%s", *any ? " or " : "",
+				fam[4] && fam[6] ? "ip or ip6" :
+				fam[4]		 ? "ip" :
+						   "ip6");
+		*any |= fam[4] || fam[6];
+		for (i = 0; i < 2; i++) {
+			int p = i ? 17 : 6;
+
+			if (!whole[p] && port_ranges(f, bits[i], pname[p],
+						     UNION_RANGES, any) < 0)
+				whole[p] = true;
+		}
+		for (i = 0; i < 256; i++)
+			if (whole[i]) {
+				fprintf(f, "%s%s", *any ? " or " : "",
+					pname[i]);
+				*any = true;
+			}
+	}
+	free(bits[0]);
+	return ok;
+}
+
+static int addr_cmp(const void *a, const void *b)
+{
+	return memcmp(a, b, 16);
+}
+
+/*
+ * The networks (/24, /64) of the hosts' addresses of one family, or the
+ * whole family past UNION_EXACT networks.
+ */
+static void coarse_hosts(const struct ruleset *rs, FILE *h, int family,
+			 bool *any)
+{
+	size_t i, j, n = 0, bytes = family == AF_INET ? 3 : 8, out = 0;
+	uint8_t(*net)[16];
+	char s[INET6_ADDRSTRLEN];
+
+	for (i = 0; i < rs->n_hosts; i++)
+		for (j = 0; j < rs->hosts[i].n_addrs; j++)
+			n += rs->hosts[i].addrs[j].family == family;
+	if (!n)
+		return;
+	net = calloc(n, sizeof(*net));
+	n = 0;
+	for (i = 0; net && i < rs->n_hosts; i++)
+		for (j = 0; j < rs->hosts[i].n_addrs; j++)
+			if (rs->hosts[i].addrs[j].family == family)
+				memcpy(net[n++], rs->hosts[i].addrs[j].a,
+				       bytes);
+	if (net) {
+		qsort(net, n, sizeof(*net), addr_cmp);
+		for (i = 0; i < n; i++)
+			out += !i || memcmp(net[i], net[i - 1], 16) != 0;
+	}
+	if (!net || out > UNION_EXACT) {
+		fprintf(h, "%s%s", *any ? " or " : "",
+			family == AF_INET ? "ip" : "ip6");
+		*any = true;
+		free(net);
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		if (i && memcmp(net[i], net[i - 1], 16) == 0)
+			continue;
+		if (!inet_ntop(family, net[i], s, sizeof(s)))
+			strcpy(s, "::");
+		fprintf(h, "%sdst net %s/%u", *any ? " or " : "", s,
+			family == AF_INET ? 24 : 64);
+		*any = true;
+	}
+	free(net);
+}
+
+/*
  * The kernel filter: every rule's match, or what a host claims (its
  * addresses, ARP and ICMPv6 for neighbour discovery), untagged and under
- * one 802.1Q tag.  A rule without a match needs every frame, and so does a
- * rule whose filter says "vlan": libpcap's vlan shifts the offsets of all
- * that follows it, across "or", so it cannot share a union.  Returns a
- * malloc'd string, "" for every frame, or NULL on allocation failure.
+ * one 802.1Q tag; coarser past UNION_EXACT (above).  A rule without a
+ * match needs every frame, and so does a rule whose filter says "vlan":
+ * libpcap's vlan shifts the offsets of all that follows it, across "or",
+ * so it cannot share a union.  Returns a malloc'd string, "" for every
+ * frame, or NULL on allocation failure.
  */
 char *ruleset_capture_filter(const struct ruleset *rs)
 {
 	char *buf = NULL, *hbuf = NULL;
-	size_t len = 0, hlen = 0, i, j;
+	size_t len = 0, hlen = 0, i, j, n_filters = 0, text = 0, n_addrs = 0;
+	size_t terms = 0;
 	FILE *f, *h;
 	bool any = false, hany = false, arp = false, icmp6 = false;
 
@@ -166,9 +326,16 @@ char *ruleset_capture_filter(const struct ruleset *rs)
 		if (r->kind == CRULE_FILTER &&
 		    (!r->filter || strstr(r->filter, "vlan")))
 			return strdup("");
+		if (r->kind == CRULE_FILTER) {
+			n_filters++;
+			text += strlen(r->filter) + 6;
+			terms += dispatch_filter_terms(r->filter);
+		}
 		arp |= r->kind == CRULE_ARP;
 		icmp6 |= r->kind == CRULE_ND;
 	}
+	for (i = 0; i < rs->n_hosts; i++)
+		n_addrs += rs->hosts[i].n_addrs;
 	h = open_memstream(&hbuf, &hlen);
 	if (!h)
 		return NULL;
@@ -180,12 +347,17 @@ char *ruleset_capture_filter(const struct ruleset *rs)
 		fprintf(h, "%sicmp6", hany ? " or " : "");
 		hany = true;
 	}
-	for (i = 0; i < rs->n_hosts; i++)
-		for (j = 0; j < rs->hosts[i].n_addrs; j++) {
-			fprintf(h, "%sdst host ", hany ? " or " : "");
-			print_addr(h, &rs->hosts[i].addrs[j]);
-			hany = true;
-		}
+	if (n_addrs > UNION_EXACT) {
+		coarse_hosts(rs, h, AF_INET, &hany);
+		coarse_hosts(rs, h, AF_INET6, &hany);
+	} else {
+		for (i = 0; i < rs->n_hosts; i++)
+			for (j = 0; j < rs->hosts[i].n_addrs; j++) {
+				fprintf(h, "%sdst host ", hany ? " or " : "");
+				print_addr(h, &rs->hosts[i].addrs[j]);
+				hany = true;
+			}
+	}
 	if (fclose(h) != 0) {
 		free(hbuf);
 		return NULL;
@@ -195,12 +367,23 @@ char *ruleset_capture_filter(const struct ruleset *rs)
 		free(hbuf);
 		return NULL;
 	}
-	for (i = 0; i < rs->n_rules; i++) {
-		const struct crule *r = &rs->rules[i];
+	if (n_filters > UNION_EXACT || text > UNION_TEXT ||
+	    terms > UNION_TERMS) {
+		if (!coarse_rules(rs, f, &any)) {
+			fclose(f);
+			free(buf);
+			free(hbuf);
+			return strdup("");
+		}
+	} else {
+		for (i = 0; i < rs->n_rules; i++) {
+			const struct crule *r = &rs->rules[i];
 
-		if (r->kind == CRULE_FILTER) {
-			fprintf(f, "%s(%s)", any ? " or " : "", r->filter);
-			any = true;
+			if (r->kind == CRULE_FILTER) {
+				fprintf(f, "%s(%s)", any ? " or " : "",
+					r->filter);
+				any = true;
+			}
 		}
 	}
 	if (hany) {

@@ -191,6 +191,35 @@ void dispatch_filter_key(const char *text, int *proto, int *port, int *family,
 		*exact = false;
 }
 
+unsigned dispatch_filter_terms(const char *s)
+{
+	unsigned n = 1;
+	int depth = 0;
+
+	while (*s) {
+		const char *b = s;
+
+		if (*s == '[' || *s == ']') {
+			depth += *s == '[' ? 1 : -1;
+			s++;
+			continue;
+		}
+		if (!isalnum((unsigned char)*s) && *s != '&' && *s != '|') {
+			s++;
+			continue;
+		}
+		while (isalnum((unsigned char)*s) || *s == '&' || *s == '|')
+			s++;
+		if (depth <= 0 &&
+		    (((size_t)(s - b) == 3 && !strncmp(b, "and", 3)) ||
+		     ((size_t)(s - b) == 2 &&
+		      (!strncmp(b, "or", 2) || !strncmp(b, "&&", 2) ||
+		       !strncmp(b, "||", 2)))))
+			n++;
+	}
+	return n;
+}
+
 static int add_keyed(struct ruleset *rs, const struct crule *r, int proto,
 		     int port)
 {

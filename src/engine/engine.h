@@ -319,6 +319,11 @@ bool host_match(const struct crule *r, const struct pkt *q);
  * frame it matches; *exact says
  * the filter is nothing more than them (so nftables can say it too).
  */
+/*
+ * Operands of a tcpdump filter: 1 + its and/or operators outside brackets
+ * (what libpcap's compile time grows with, faster than their square).
+ */
+unsigned dispatch_filter_terms(const char *text);
 void dispatch_filter_key(const char *text, int *proto, int *port, int *family,
 			 bool *exact);
 

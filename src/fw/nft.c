@@ -32,6 +32,13 @@
  *
  * then `immediate drop`, and the comment as user data.  Payload bytes and
  * compared values are in network order, as nft stores them.
+ *
+ * A rule with a set (`tcp dport { 22, 80 }`, fw_rule.n_set) is what nft
+ * makes of that text: an anonymous constant set, NEWSET "__set%d" (flags
+ * anonymous | constant, the key's type and length, its size, a number
+ * that names it in this batch, key byte order as user data), its keys in
+ * NEWSETELEM messages of FW_NFT_SET_CHUNK, then the rule, in which
+ * `lookup reg 1 set __set%d` takes the place of the key's cmp.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -55,6 +62,7 @@
 #include <libnftnl/common.h>
 #include <libnftnl/expr.h>
 #include <libnftnl/rule.h>
+#include <libnftnl/set.h>
 #include <libnftnl/table.h>
 #include <libnftnl/udata.h>
 
@@ -69,6 +77,15 @@
  * is under 800 bytes; test_nft.c checks every kind stays under half this.
  */
 #define FW_NFT_MSG_MAX 2048
+
+/*
+ * Keys per NEWSETELEM message: one key takes at most 28 bytes (two nests
+ * and a 16-byte value), so 64 and the headers stay under FW_NFT_MSG_MAX.
+ */
+#define FW_NFT_SET_CHUNK 64
+
+/* An anonymous set's name; the kernel puts a number for %d. */
+#define FW_SET_NAME "__set%d"
 
 /* How long to wait for the kernel's answer; it normally is already there. */
 #define FW_NFT_TIMEOUT_MS 5000
@@ -86,6 +103,7 @@ struct out {
 	size_t cap;
 	size_t len;
 	uint32_t seq;
+	uint32_t set_id; /* the last set's number in this batch */
 };
 
 /*
@@ -109,6 +127,8 @@ static void put(struct out *o, const struct nlmsghdr *nlh)
 /* Whether r can be written in a chain of this family (nft would say so). */
 static bool rule_ok(const struct fw_rule *r, bool netdev)
 {
+	if (r->n_set && (r->match == FW_L4_PROTO || !r->set))
+		return false;
 	switch (r->match) {
 	case FW_ARP_DADDR:
 		return netdev; /* no ARP in an inet table */
@@ -170,6 +190,23 @@ static int cmp(struct nftnl_rule *nr, const void *data, uint32_t len)
 		nftnl_expr_set_u32(e, NFTNL_EXPR_CMP_SREG, NFT_REG_1);
 		nftnl_expr_set_u32(e, NFTNL_EXPR_CMP_OP, NFT_CMP_EQ);
 		nftnl_expr_set(e, NFTNL_EXPR_CMP_DATA, data, len);
+	}
+	return add_expr(nr, e);
+}
+
+/* The key's test: == data, or, with a set (set_id), in it. */
+static int key_cmp(struct nftnl_rule *nr, uint32_t set_id, const void *data,
+		   uint32_t len)
+{
+	struct nftnl_expr *e;
+
+	if (!set_id)
+		return cmp(nr, data, len);
+	e = nftnl_expr_alloc("lookup");
+	if (e) {
+		nftnl_expr_set_u32(e, NFTNL_EXPR_LOOKUP_SREG, NFT_REG_1);
+		nftnl_expr_set_str(e, NFTNL_EXPR_LOOKUP_SET, FW_SET_NAME);
+		nftnl_expr_set_u32(e, NFTNL_EXPR_LOOKUP_SET_ID, set_id);
 	}
 	return add_expr(nr, e);
 }
@@ -244,7 +281,7 @@ static int drop(struct nftnl_rule *nr)
 
 /* The expressions of r (rule_ok() has accepted it), verdict included. */
 static int rule_exprs(struct nftnl_rule *nr, const struct fw_rule *r,
-		      bool netdev)
+		      bool netdev, uint32_t set_id)
 {
 	static const uint8_t unreach4[2] = { 3, 3 }, unreach6[2] = { 1, 4 };
 	const uint32_t nh = NFT_PAYLOAD_NETWORK_HEADER;
@@ -259,8 +296,9 @@ static int rule_exprs(struct nftnl_rule *nr, const struct fw_rule *r,
 	case FW_IP6_DADDR:
 		ret = l3(nr, netdev, v4);
 		if (ret >= 0)
-			ret = payload_cmp(nr, nh, v4 ? 16 : 24, r->addr,
-					  v4 ? 4 : 16);
+			ret = payload(nr, nh, v4 ? 16 : 24, v4 ? 4 : 16);
+		if (ret >= 0)
+			ret = key_cmp(nr, set_id, r->addr, v4 ? 4 : 16);
 		break;
 	case FW_ARP_DADDR:
 		be16 = htons(ETH_P_ARP);
@@ -270,7 +308,9 @@ static int rule_exprs(struct nftnl_rule *nr, const struct fw_rule *r,
 			ret = payload_cmp(nr, nh, 6, &be16, 2);
 		/* Ethernet/IPv4 ARP: 8 + 6 + 4 + 6 bytes before tpa. */
 		if (ret >= 0)
-			ret = payload_cmp(nr, nh, 24, r->addr, 4);
+			ret = payload(nr, nh, 24, 4);
+		if (ret >= 0)
+			ret = key_cmp(nr, set_id, r->addr, 4);
 		break;
 	case FW_L4_DPORT:
 	case FW_L4_PROTO:
@@ -280,7 +320,9 @@ static int rule_exprs(struct nftnl_rule *nr, const struct fw_rule *r,
 			ret = l4proto(nr, r->proto);
 		be16 = htons(r->port);
 		if (ret >= 0 && r->match == FW_L4_DPORT)
-			ret = payload_cmp(nr, th, 2, &be16, 2);
+			ret = payload(nr, th, 2, 2);
+		if (ret >= 0 && r->match == FW_L4_DPORT)
+			ret = key_cmp(nr, set_id, &be16, 2);
 		break;
 	case FW_OUT_RST4:
 	case FW_OUT_RST6:
@@ -288,8 +330,9 @@ static int rule_exprs(struct nftnl_rule *nr, const struct fw_rule *r,
 	case FW_OUT_UNREACH6:
 		ret = l3(nr, netdev, v4);
 		if (ret >= 0)
-			ret = payload_cmp(nr, nh, v4 ? 12 : 8, r->addr,
-					  v4 ? 4 : 16);
+			ret = payload(nr, nh, v4 ? 12 : 8, v4 ? 4 : 16);
+		if (ret >= 0)
+			ret = key_cmp(nr, set_id, r->addr, v4 ? 4 : 16);
 		if (ret < 0)
 			break;
 		if (r->match == FW_OUT_RST4 || r->match == FW_OUT_RST6)
@@ -333,7 +376,7 @@ out:
 }
 
 static int put_rule(struct out *o, uint16_t family, const char *chain,
-		    const struct fw_rule *r, uint16_t flags)
+		    const struct fw_rule *r, uint32_t set_id, uint16_t flags)
 {
 	struct nftnl_rule *nr;
 	union scratch m = { .b = { 0 } };
@@ -348,7 +391,7 @@ static int put_rule(struct out *o, uint16_t family, const char *chain,
 	if (nftnl_rule_set_str(nr, NFTNL_RULE_TABLE, FW_TABLE) < 0 ||
 	    nftnl_rule_set_str(nr, NFTNL_RULE_CHAIN, chain) < 0)
 		goto out;
-	ret = rule_exprs(nr, r, family == NFPROTO_NETDEV);
+	ret = rule_exprs(nr, r, family == NFPROTO_NETDEV, set_id);
 	if (ret >= 0 && r->comment)
 		ret = rule_comment(nr, r->comment);
 	if (ret < 0)
@@ -362,6 +405,109 @@ static int put_rule(struct out *o, uint16_t family, const char *chain,
 out:
 	nftnl_rule_free(nr);
 	return ret;
+}
+
+/* nft's data types of set keys (its datatype.h), for `nft list`. */
+enum { TYPE_IPADDR = 7, TYPE_IP6ADDR = 8, TYPE_INET_SERVICE = 13 };
+#define BYTEORDER_BIG_ENDIAN 2
+
+/* A set of this batch, named by id, for NEWSET or NEWSETELEM. */
+static struct nftnl_set *set_new(uint16_t family, uint32_t id)
+{
+	struct nftnl_set *s = nftnl_set_alloc();
+
+	if (s && (nftnl_set_set_str(s, NFTNL_SET_TABLE, FW_TABLE) < 0 ||
+		  nftnl_set_set_str(s, NFTNL_SET_NAME, FW_SET_NAME) < 0)) {
+		nftnl_set_free(s);
+		return NULL;
+	}
+	if (s) {
+		nftnl_set_set_u32(s, NFTNL_SET_FAMILY, family);
+		nftnl_set_set_u32(s, NFTNL_SET_ID, id);
+	}
+	return s;
+}
+
+/*
+ * The set of r (rule_ok() has accepted it), numbered o->set_id + 1: a
+ * NEWSET, then NEWSETELEM messages of FW_NFT_SET_CHUNK keys.
+ */
+static int put_set(struct out *o, uint16_t family, const struct fw_rule *r)
+{
+	unsigned klen = fw_key_len(r);
+	uint32_t id = ++o->set_id, i, k;
+	union scratch m = { .b = { 0 } };
+	struct nftnl_udata_buf *ud;
+	struct nlmsghdr *nlh;
+	struct nftnl_set *s;
+	int ret = -ENOMEM;
+
+	s = set_new(family, id);
+	ud = nftnl_udata_buf_alloc(NFT_USERDATA_MAXLEN);
+	if (!s || !ud)
+		goto out;
+	nftnl_set_set_u32(s, NFTNL_SET_FLAGS,
+			  NFT_SET_ANONYMOUS | NFT_SET_CONSTANT);
+	nftnl_set_set_u32(s, NFTNL_SET_KEY_TYPE,
+			  klen == 2 ? TYPE_INET_SERVICE :
+			  klen == 4 ? TYPE_IPADDR :
+				      TYPE_IP6ADDR);
+	nftnl_set_set_u32(s, NFTNL_SET_KEY_LEN, klen);
+	nftnl_set_set_u32(s, NFTNL_SET_DESC_SIZE, r->n_set);
+	if (!nftnl_udata_put_u32(ud, NFTNL_UDATA_SET_KEYBYTEORDER,
+				 BYTEORDER_BIG_ENDIAN) ||
+	    nftnl_set_set_data(s, NFTNL_SET_USERDATA, nftnl_udata_buf_data(ud),
+			       nftnl_udata_buf_len(ud)) < 0)
+		goto out;
+	nlh = nftnl_set_nlmsg_build_hdr(m.b, NFT_MSG_NEWSET, family,
+					NLM_F_CREATE, o->seq);
+	nftnl_set_nlmsg_build_payload(nlh, s);
+	put(o, nlh);
+	for (i = 0; i < r->n_set; i += FW_NFT_SET_CHUNK) {
+		nftnl_set_free(s);
+		s = set_new(family, id);
+		if (!s)
+			goto out;
+		for (k = i; k < r->n_set && k < i + FW_NFT_SET_CHUNK; k++) {
+			struct nftnl_set_elem *e = nftnl_set_elem_alloc();
+
+			if (!e)
+				goto out;
+			nftnl_set_elem_set(e, NFTNL_SET_ELEM_KEY,
+					   r->set + (size_t)k * klen, klen);
+			nftnl_set_elem_add(s, e);
+		}
+		memset(&m, 0, sizeof(m));
+		nlh = nftnl_set_nlmsg_build_hdr(m.b, NFT_MSG_NEWSETELEM, family,
+						NLM_F_CREATE, o->seq);
+		nftnl_set_elems_nlmsg_build_payload(nlh, s);
+		put(o, nlh);
+	}
+	ret = 0;
+out:
+	nftnl_udata_buf_free(ud);
+	if (s)
+		nftnl_set_free(s);
+	return ret;
+}
+
+/* Messages of one rule: its set's (NEWSET, NEWSETELEM...) and its own. */
+static size_t rule_msgs(const struct fw_rule *r)
+{
+	if (!r->n_set)
+		return 1;
+	return 2 + ((size_t)r->n_set + FW_NFT_SET_CHUNK - 1) / FW_NFT_SET_CHUNK;
+}
+
+size_t fw_nft_batch_msgs(const struct fw_spec *spec)
+{
+	size_t n = 2 + 8, i;
+
+	for (i = 0; i < spec->n_ingress; i++)
+		n += rule_msgs(&spec->ingress[i]);
+	for (i = 0; i < spec->n_output; i++)
+		n += rule_msgs(&spec->output[i]);
+	return n;
 }
 
 static int put_table(struct out *o, uint16_t family, uint16_t type,
@@ -441,9 +587,19 @@ static int put_family(struct out *o, uint16_t family, const char *chain,
 	if (ret >= 0)
 		ret = put_chain(o, family, chain, hook, prio, dev, last);
 	for (i = 0; ret >= 0 && i < n; i++) {
+		uint32_t set_id = 0;
+
 		if (ack && i == n - 1)
 			last = NLM_F_ACK;
-		ret = put_rule(o, family, chain, &rules[i], last);
+		if (rules[i].n_set) {
+			if (!rule_ok(&rules[i], family == NFPROTO_NETDEV))
+				return -EINVAL;
+			ret = put_set(o, family, &rules[i]);
+			set_id = o->set_id;
+		}
+		if (ret >= 0)
+			ret = put_rule(o, family, chain, &rules[i], set_id,
+				       last);
 	}
 	return ret;
 }
@@ -655,11 +811,14 @@ static void fmt_addr(char *s, size_t n, bool v4, const uint8_t *a)
 /* A short form of r for error messages. */
 static void fmt_rule(char *s, size_t n, const struct fw_rule *r)
 {
-	char a[INET6_ADDRSTRLEN];
+	char a[INET6_ADDRSTRLEN + 16];
 	bool v4 = r->match == FW_IP4_DADDR || r->match == FW_ARP_DADDR ||
 		  r->match == FW_OUT_RST4 || r->match == FW_OUT_UNREACH4;
 
-	fmt_addr(a, sizeof(a), v4, r->addr);
+	if (r->n_set)
+		snprintf(a, sizeof(a), "{ %u keys }", r->n_set);
+	else
+		fmt_addr(a, sizeof(a), v4, r->addr);
 	switch (r->match) {
 	case FW_IP4_DADDR:
 	case FW_IP6_DADDR:
@@ -669,16 +828,16 @@ static void fmt_rule(char *s, size_t n, const struct fw_rule *r)
 		snprintf(s, n, "arp daddr ip %s", a);
 		break;
 	case FW_L4_DPORT:
+		if (!r->n_set)
+			snprintf(a, sizeof(a), "%u", r->port);
 		if (r->proto == IPPROTO_TCP || r->proto == IPPROTO_UDP)
-			snprintf(s, n, "%s%s dport %u",
+			snprintf(s, n, "%s%s dport %s",
 				 r->family == 4 ? "ip " :
 				 r->family == 6 ? "ip6 " :
 						  "",
-				 r->proto == IPPROTO_TCP ? "tcp" : "udp",
-				 r->port);
+				 r->proto == IPPROTO_TCP ? "tcp" : "udp", a);
 		else
-			snprintf(s, n, "l4proto %u dport %u", r->proto,
-				 r->port);
+			snprintf(s, n, "l4proto %u dport %s", r->proto, a);
 		break;
 	case FW_L4_PROTO:
 		snprintf(s, n, "%smeta l4proto %u",
@@ -716,7 +875,7 @@ static enum msg_kind fmt_msg(char *s, size_t n, const struct fw_spec *spec,
 	size_t nr[2] = { spec->n_ingress, spec->n_output };
 	const struct fw_rule *r;
 	char rs[128];
-	size_t k, i;
+	size_t k, i, j;
 
 	if (idx == 0) {
 		snprintf(s, n, "nftables batch");
@@ -734,15 +893,23 @@ static enum msg_kind fmt_msg(char *s, size_t n, const struct fw_spec *spec,
 				 k ? "" : iface, k ? "" : ")");
 			return KIND_CHAIN;
 		}
-		if (i - 4 < nr[k]) {
-			r = &rules[k][i - 4];
+		i -= 4;
+		for (j = 0; j < nr[k]; j++) {
+			size_t m = rule_msgs(&rules[k][j]);
+
+			if (i >= m) {
+				i -= m;
+				continue;
+			}
+			r = &rules[k][j];
 			fmt_rule(rs, sizeof(rs), r);
-			snprintf(s, n, "%s rule %zu (%s, comment \"%.*s\")",
-				 chain[k], i - 4 + 1, rs, FW_NFT_COMMENT_MAX,
+			snprintf(s, n, "%s rule %zu (%s%s, comment \"%.*s\")",
+				 chain[k], j + 1, rs,
+				 i + 1 < m ? ": its set" : "",
+				 FW_NFT_COMMENT_MAX,
 				 r->comment ? r->comment : "");
 			return KIND_RULE;
 		}
-		i -= 4 + nr[k];
 	}
 	snprintf(s, n, "nftables batch end");
 	return KIND_BATCH;
@@ -824,7 +991,7 @@ int fw_nft_install(struct fw_nft *fw, const struct fw_spec *spec,
 	ret = fw_nft_build_batch(spec, iface, seq, buf, len, &len);
 	if (ret < 0)
 		goto out;
-	fw->seq += (uint32_t)FW_NFT_BATCH_MSGS(spec);
+	fw->seq += (uint32_t)fw_nft_batch_msgs(spec);
 	a.first = seq;
 	a.last = fw->seq - 2; /* the message with NLM_F_ACK, before END */
 
@@ -835,7 +1002,7 @@ int fw_nft_install(struct fw_nft *fw, const struct fw_spec *spec,
 	grow_buf(mnl_socket_get_fd(fw->nl), SO_SNDBUFFORCE, SO_SNDBUF,
 		 len + 4096);
 	grow_buf(mnl_socket_get_fd(fw->nl), SO_RCVBUFFORCE, SO_RCVBUF,
-		 (size_t)FW_NFT_BATCH_MSGS(spec) * 64 + 65536);
+		 (size_t)fw_nft_batch_msgs(spec) * 64 + 65536);
 	if (mnl_socket_sendto(fw->nl, buf, len) < 0) {
 		ret = -errno;
 		snprintf(err, errlen, "sending the nftables batch: %s",

@@ -100,10 +100,12 @@ int fw_nft_install(struct fw_nft *fw, const struct fw_spec *spec,
  *   +1       DELTABLE riposte                   add-delete-add idiom that
  *   +2       NEWTABLE riposte, flags owner      replaces any old table)
  *   +3       NEWCHAIN ingress / output
- *   +4 ...   NEWRULE, one per spec rule, in order
+ *   +4 ...   per spec rule, in order: with a set (fw_rule.n_set), a
+ *            NEWSET and NEWSETELEM messages of up to 64 keys; then
+ *            NEWRULE
  *   last     NFNL_MSG_BATCH_END
  *
- * that is FW_NFT_BATCH_MSGS(spec) messages.  Only the last NEWRULE (or
+ * that is fw_nft_batch_msgs(spec) messages.  Only the last NEWRULE (or
  * the output chain, if it has no rules) asks for an ACK: the kernel
  * answers every error anyway.  Each rule's comment goes in
  * NFTA_RULE_USERDATA in nft's TLV format (NFTNL_UDATA_RULE_COMMENT, NUL
@@ -112,14 +114,18 @@ int fw_nft_install(struct fw_nft *fw, const struct fw_spec *spec,
  * Returns 0; -ENOSPC when the batch needs more than cap bytes (nothing is
  * written past buf + cap, and *len is still the size needed, so a call
  * with cap 0 measures); -EINVAL when iface is empty or too long, a rule
- * has an unknown match, or an FW_L4_DPORT rule's proto is not TCP or UDP;
+ * has an unknown match, an FW_L4_DPORT rule's proto is not TCP or UDP, or
+ * an FW_L4_PROTO rule has a set;
  * -ENOMEM.  buf must be 4-byte aligned to be parsed back in place.
  */
 int fw_nft_build_batch(const struct fw_spec *spec, const char *iface,
 		       uint32_t seq, void *buf, size_t cap, size_t *len);
 
-/* Messages in the batch of spec: begin, 4 + rules per table, end. */
-#define FW_NFT_BATCH_MSGS(spec) (2 + 8 + (spec)->n_ingress + (spec)->n_output)
+/*
+ * Messages in the batch of spec: begin, 4 per table, each rule's (1, or
+ * 2 + its set's chunks of 64 keys), end.
+ */
+size_t fw_nft_batch_msgs(const struct fw_spec *spec);
 
 /*
  * Closes the socket: the kernel then deletes the tables it owns, as the

@@ -2,6 +2,8 @@
 /* spec.c - the firewall as data, and as nft -f text; see spec.h. */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -26,6 +28,146 @@ static struct fw_rule *push(struct grow *g)
 	}
 	memset(&g->v[g->n], 0, sizeof(g->v[0]));
 	return &g->v[g->n++];
+}
+
+unsigned fw_key_len(const struct fw_rule *r)
+{
+	switch (r->match) {
+	case FW_L4_DPORT:
+		return 2;
+	case FW_L4_PROTO:
+		return 0;
+	case FW_IP6_DADDR:
+	case FW_OUT_RST6:
+	case FW_OUT_UNREACH6:
+		return 16;
+	default:
+		return 4;
+	}
+}
+
+static void key_of(const struct fw_rule *r, uint8_t *k)
+{
+	if (r->match == FW_L4_DPORT) {
+		k[0] = (uint8_t)(r->port >> 8);
+		k[1] = (uint8_t)r->port;
+	} else {
+		memcpy(k, r->addr, fw_key_len(r));
+	}
+}
+
+static bool same_shape(const struct fw_rule *a, const struct fw_rule *b)
+{
+	return a->match == b->match && a->proto == b->proto &&
+	       a->family == b->family;
+}
+
+static int own(struct fw_spec *spec, void *p)
+{
+	void **v;
+
+	if (!p)
+		return -ENOMEM;
+	v = realloc(spec->owned, (spec->n_owned + 1) * sizeof(*v));
+	if (!v) {
+		free(p);
+		return -ENOMEM;
+	}
+	spec->owned = v;
+	v[spec->n_owned++] = p;
+	return 0;
+}
+
+static int cmp2(const void *a, const void *b)
+{
+	return memcmp(a, b, 2);
+}
+
+static int cmp4(const void *a, const void *b)
+{
+	return memcmp(a, b, 4);
+}
+
+static int cmp16(const void *a, const void *b)
+{
+	return memcmp(a, b, 16);
+}
+
+/*
+ * Rules of one shape, FW_SET_MIN or more, become one rule with a set of
+ * their keys (sorted, each once), where the first of them was.  Every
+ * rule of a chain drops, so their order does not matter.
+ */
+static int group(struct grow *g, struct fw_spec *spec)
+{
+	struct fw_rule *v;
+	bool *taken;
+	size_t i, j, n, m, out = 0;
+	int ret = 0;
+
+	if (g->n < FW_SET_MIN)
+		return 0;
+	v = malloc(g->n * sizeof(*v));
+	taken = calloc(g->n, sizeof(*taken));
+	if (!v || !taken) {
+		free(v);
+		free(taken);
+		return -ENOMEM;
+	}
+	for (i = 0; i < g->n && ret == 0; i++) {
+		struct fw_rule r = g->v[i];
+		unsigned klen = fw_key_len(&r);
+		uint8_t *keys;
+		char *c;
+
+		if (taken[i])
+			continue;
+		for (n = 0, j = i; klen && j < g->n; j++)
+			n += !taken[j] && same_shape(&g->v[j], &r);
+		if (n < FW_SET_MIN) {
+			taken[i] = true;
+			v[out++] = r;
+			continue;
+		}
+		keys = malloc(n * klen);
+		if ((ret = own(spec, keys)) < 0)
+			break;
+		for (n = 0, j = i; j < g->n; j++)
+			if (!taken[j] && same_shape(&g->v[j], &r)) {
+				key_of(&g->v[j], keys + n++ * klen);
+				taken[j] = true;
+			}
+		qsort(keys, n, klen,
+		      klen == 2 ? cmp2 :
+		      klen == 4 ? cmp4 :
+				  cmp16);
+		for (m = 1, j = 1; j < n; j++)
+			if (memcmp(keys + j * klen, keys + (m - 1) * klen,
+				   klen) != 0)
+				memmove(keys + m++ * klen, keys + j * klen,
+					klen);
+		r.set = keys;
+		r.n_set = (uint32_t)m;
+		if (r.comment) {
+			if (asprintf(&c, "%s and %zu more", r.comment, n - 1) <
+			    0)
+				c = NULL;
+			if ((ret = own(spec, c)) < 0)
+				break;
+			r.comment = c;
+		}
+		v[out++] = r;
+	}
+	free(taken);
+	if (ret < 0) {
+		free(v);
+		return ret;
+	}
+	free(g->v);
+	g->v = v;
+	g->cap = g->n;
+	g->n = out;
+	return 0;
 }
 
 int fw_spec_build(const struct ruleset *rs, struct fw_spec *spec)
@@ -95,6 +237,8 @@ int fw_spec_build(const struct ruleset *rs, struct fw_spec *spec)
 		r->port = port >= 0 ? (uint16_t)port : 0;
 		r->comment = cr->name;
 	}
+	if (group(&in, spec) < 0 || group(&out, spec) < 0)
+		goto oom;
 	spec->ingress = in.v;
 	spec->n_ingress = in.n;
 	spec->output = out.v;
@@ -106,11 +250,20 @@ oom:
 	free(in.v);
 	free(out.v);
 	free(inex);
+	for (i = 0; i < spec->n_owned; i++)
+		free(spec->owned[i]);
+	free(spec->owned);
+	memset(spec, 0, sizeof(*spec));
 	return -ENOMEM;
 }
 
 void fw_spec_cleanup(struct fw_spec *spec)
 {
+	size_t i;
+
+	for (i = 0; i < spec->n_owned; i++)
+		free(spec->owned[i]);
+	free(spec->owned);
 	free(spec->ingress);
 	free(spec->output);
 	free(spec->inexpressible);
@@ -138,21 +291,50 @@ static const char *l4name(uint8_t proto)
 	}
 }
 
+/* The key, or { the set }, as nft writes it. */
+static void print_key(FILE *out, const struct fw_rule *r, int family)
+{
+	unsigned klen = fw_key_len(r);
+	uint32_t i;
+
+	if (!r->n_set) {
+		if (r->match == FW_L4_DPORT)
+			fprintf(out, "%u", r->port);
+		else
+			addr(out, family, r->addr);
+		return;
+	}
+	fputs("{ ", out);
+	for (i = 0; i < r->n_set; i++) {
+		const uint8_t *k = r->set + (size_t)i * klen;
+
+		if (i)
+			fputs(", ", out);
+		if (r->match == FW_L4_DPORT)
+			fprintf(out, "%u", (unsigned)(k[0] << 8 | k[1]));
+		else
+			addr(out, family, k);
+	}
+	fputs(" }", out);
+}
+
 static void print_rule(FILE *out, const struct fw_rule *r)
 {
+	int family = fw_key_len(r) == 16 ? AF_INET6 : AF_INET;
+
 	fputs("\t\t", out);
 	switch (r->match) {
 	case FW_IP4_DADDR:
 		fputs("ip daddr ", out);
-		addr(out, AF_INET, r->addr);
+		print_key(out, r, family);
 		break;
 	case FW_IP6_DADDR:
 		fputs("ip6 daddr ", out);
-		addr(out, AF_INET6, r->addr);
+		print_key(out, r, family);
 		break;
 	case FW_ARP_DADDR:
 		fputs("arp operation request arp daddr ip ", out);
-		addr(out, AF_INET, r->addr);
+		print_key(out, r, family);
 		break;
 	case FW_L4_DPORT:
 	case FW_L4_PROTO:
@@ -160,29 +342,30 @@ static void print_rule(FILE *out, const struct fw_rule *r)
 		if (r->family)
 			fprintf(out, "meta protocol %s ",
 				r->family == 4 ? "ip" : "ip6");
-		if (r->match == FW_L4_DPORT)
-			fprintf(out, "%s dport %u", l4name(r->proto), r->port);
-		else
+		if (r->match == FW_L4_DPORT) {
+			fprintf(out, "%s dport ", l4name(r->proto));
+			print_key(out, r, family);
+		} else {
 			fprintf(out, "meta l4proto %s", l4name(r->proto));
+		}
 		break;
 	case FW_OUT_RST4:
 	case FW_OUT_RST6:
 		fputs(r->match == FW_OUT_RST4 ? "ip saddr " : "ip6 saddr ",
 		      out);
-		addr(out, r->match == FW_OUT_RST4 ? AF_INET : AF_INET6,
-		     r->addr);
+		print_key(out, r, family);
 		fputs(" tcp flags & rst == rst", out);
 		break;
 	case FW_OUT_UNREACH4:
 		fputs("ip saddr ", out);
-		addr(out, AF_INET, r->addr);
+		print_key(out, r, family);
 		fputs(" icmp type destination-unreachable icmp code "
 		      "port-unreachable",
 		      out);
 		break;
 	case FW_OUT_UNREACH6:
 		fputs("ip6 saddr ", out);
-		addr(out, AF_INET6, r->addr);
+		print_key(out, r, family);
 		fputs(" icmpv6 type destination-unreachable icmpv6 code "
 		      "port-unreachable",
 		      out);

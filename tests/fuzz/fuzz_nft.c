@@ -14,16 +14,20 @@
  *     otherwise;
  *   - a too-small buffer gives -ENOSPC, the same size, and no byte
  *     written past its capacity;
- *   - the batch is FW_NFT_BATCH_MSGS() well-formed netlink messages with
+ *   - the batch is fw_nft_batch_msgs() well-formed netlink messages with
  *     consecutive sequence numbers, that libnftnl parses: two owner
  *     tables, two chains, one rule per spec rule with the number of
  *     expressions its kind needs, and the comment (cut to
- *     FW_NFT_COMMENT_MAX bytes at its first NUL) in nft's user data.
+ *     FW_NFT_COMMENT_MAX bytes at its first NUL) in nft's user data;
+ *     before a rule with a set, its NEWSET (the key's length, the set's
+ *     size) and NEWSETELEM messages holding exactly its keys, in order.
  *
  * Layout: seq (4 bytes), n_ingress (1, mod 16), n_output (1, mod 16),
  * iface length (1, mod 20) and bytes, then per rule: match (1, mod 10;
  * 9 is no match), proto (1), family (1, mod 8; 0, 4 and 6 are valid),
- * port (2), addr (16), comment length (1; 255 means NULL) and bytes.
+ * port (2), addr (16), comment length (1; 255 means NULL) and bytes, a
+ * set (1: under 128 none, else (n - 128) % (SET_MAX + 1) keys; 0 keys
+ * is no set) and its keys (each as long as the match's key).
  *
  *   make fuzz && build/fuzz/fuzz_nft tests/fuzz/corpus/nft
  */
@@ -42,12 +46,14 @@
 #include <libnftnl/chain.h>
 #include <libnftnl/expr.h>
 #include <libnftnl/rule.h>
+#include <libnftnl/set.h>
 #include <libnftnl/table.h>
 #include <libnftnl/udata.h>
 
 #include "fw/nft.h"
 
 #define RULES_MAX 15
+#define SET_MAX 130 /* keys: three NEWSETELEM messages */
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -87,14 +93,16 @@ static void fail(const char *what)
 struct carved {
 	struct fw_rule in[RULES_MAX], out[RULES_MAX];
 	char text[2 * RULES_MAX][256];
+	uint8_t keys[2 * RULES_MAX][SET_MAX * 16];
 	char iface[32];
 	struct fw_spec spec;
 	uint32_t seq;
 };
 
-static void carve_rule(struct input *in, struct fw_rule *r, char *text)
+static void carve_rule(struct input *in, struct fw_rule *r, char *text,
+		       uint8_t *keys)
 {
-	uint8_t clen;
+	uint8_t clen, ns;
 
 	r->match = (enum fw_match)(byte(in) % 10);
 	r->proto = byte(in);
@@ -105,11 +113,17 @@ static void carve_rule(struct input *in, struct fw_rule *r, char *text)
 	clen = byte(in);
 	if (clen == 255) {
 		r->comment = NULL;
-		return;
+	} else {
+		bytes(in, text, clen);
+		text[clen] = '\0';
+		r->comment = text;
 	}
-	bytes(in, text, clen);
-	text[clen] = '\0';
-	r->comment = text;
+	ns = byte(in);
+	if (ns >= 128 && r->match <= FW_OUT_UNREACH6) {
+		r->n_set = (uint32_t)(ns - 128) % (SET_MAX + 1);
+		r->set = keys;
+		bytes(in, keys, (size_t)r->n_set * fw_key_len(r));
+	}
 }
 
 static void carve(struct input *in, struct carved *c)
@@ -125,15 +139,19 @@ static void carve(struct input *in, struct carved *c)
 	c->spec.ingress = c->in;
 	c->spec.output = c->out;
 	for (i = 0; i < c->spec.n_ingress; i++)
-		carve_rule(in, &c->in[i], c->text[i]);
+		carve_rule(in, &c->in[i], c->text[i], c->keys[i]);
 	for (i = 0; i < c->spec.n_output; i++)
-		carve_rule(in, &c->out[i], c->text[RULES_MAX + i]);
+		carve_rule(in, &c->out[i], c->text[RULES_MAX + i],
+			   c->keys[RULES_MAX + i]);
 }
 
 /* Expressions a valid rule of r's kind has, verdict included; 0 if r
  * cannot be written in that chain. */
 static int exprs_of(const struct fw_rule *r, bool netdev)
 {
+	/* A set's lookup takes the place of the key's cmp. */
+	if (r->n_set && r->match == FW_L4_PROTO)
+		return 0;
 	switch (r->match) {
 	case FW_IP4_DADDR:
 	case FW_IP6_DADDR:
@@ -221,6 +239,55 @@ static void check_rule(const struct nlmsghdr *nlh, const struct fw_rule *r,
 	nftnl_rule_free(nr);
 }
 
+/* The NEWSET and NEWSETELEM messages at m of r's set; how many. */
+static size_t check_set(const struct nlmsghdr *const *m, size_t avail,
+			const struct fw_rule *r)
+{
+	struct nftnl_set *s = nftnl_set_alloc();
+	unsigned klen = fw_key_len(r);
+	uint32_t got = 0;
+	size_t k;
+
+	if (!s)
+		fail("out of memory");
+	if (!avail ||
+	    m[0]->nlmsg_type != ((NFNL_SUBSYS_NFTABLES << 8) | NFT_MSG_NEWSET) ||
+	    nftnl_set_nlmsg_parse(m[0], s) < 0 ||
+	    nftnl_set_get_u32(s, NFTNL_SET_KEY_LEN) != klen ||
+	    nftnl_set_get_u32(s, NFTNL_SET_DESC_SIZE) != r->n_set)
+		fail("set message");
+	nftnl_set_free(s);
+	for (k = 1; got < r->n_set; k++) {
+		struct nlattr *a, *list = NULL, *el, *key, *v;
+		struct nlmsghdr *mk = (struct nlmsghdr *)(uintptr_t)m[k];
+
+		if (k >= avail || m[k]->nlmsg_type != ((NFNL_SUBSYS_NFTABLES
+							<< 8) |
+						       NFT_MSG_NEWSETELEM))
+			fail("set element message missing");
+		mnl_attr_for_each(a, mk, sizeof(struct nfgenmsg))
+			if (mnl_attr_get_type(a) == NFTA_SET_ELEM_LIST_ELEMENTS)
+				list = a;
+		if (!list)
+			fail("set element message without elements");
+		mnl_attr_for_each_nested(el, list) {
+			key = NULL;
+			mnl_attr_for_each_nested(a, el)
+				if (mnl_attr_get_type(a) == NFTA_SET_ELEM_KEY)
+					key = a;
+			if (!key || got >= r->n_set)
+				fail("set element");
+			v = mnl_attr_get_payload(key);
+			if (mnl_attr_get_payload_len(v) != klen ||
+			    memcmp(mnl_attr_get_payload(v),
+				   r->set + (size_t)got * klen, klen) != 0)
+				fail("set key does not round-trip");
+			got++;
+		}
+	}
+	return k;
+}
+
 static void check_table_chain(const struct nlmsghdr *const *m, bool netdev,
 			      const char *iface)
 {
@@ -244,7 +311,7 @@ static void check_table_chain(const struct nlmsghdr *const *m, bool netdev,
 
 static void check_batch(const uint8_t *buf, size_t len, const struct carved *c)
 {
-	const struct nlmsghdr *m[2 * RULES_MAX + 16];
+	const struct nlmsghdr *m[2 * RULES_MAX * 6 + 16];
 	const struct nlmsghdr *nlh = (const void *)buf;
 	size_t n = 0, i, k;
 	int rest = (int)len;
@@ -257,7 +324,7 @@ static void check_batch(const uint8_t *buf, size_t len, const struct carved *c)
 		m[n++] = nlh;
 		nlh = mnl_nlmsg_next(nlh, &rest);
 	}
-	if (rest != 0 || n != FW_NFT_BATCH_MSGS(&c->spec))
+	if (rest != 0 || n != fw_nft_batch_msgs(&c->spec))
 		fail("batch is not the expected messages");
 	if (m[0]->nlmsg_type != NFNL_MSG_BATCH_BEGIN ||
 	    m[n - 1]->nlmsg_type != NFNL_MSG_BATCH_END)
@@ -265,12 +332,18 @@ static void check_batch(const uint8_t *buf, size_t len, const struct carved *c)
 	k = 1;
 	check_table_chain(&m[k], true, c->iface);
 	k += 4;
-	for (i = 0; i < c->spec.n_ingress; i++)
+	for (i = 0; i < c->spec.n_ingress; i++) {
+		if (c->in[i].n_set)
+			k += check_set(&m[k], n - k, &c->in[i]);
 		check_rule(m[k++], &c->in[i], true);
+	}
 	check_table_chain(&m[k], false, c->iface);
 	k += 4;
-	for (i = 0; i < c->spec.n_output; i++)
+	for (i = 0; i < c->spec.n_output; i++) {
+		if (c->out[i].n_set)
+			k += check_set(&m[k], n - k, &c->out[i]);
 		check_rule(m[k++], &c->out[i], false);
+	}
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

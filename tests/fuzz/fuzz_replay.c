@@ -225,6 +225,16 @@ static const char rules_text[] =
 static struct ruleset *rs;
 static struct engine eng;
 
+/*
+ * A second rule set, too big for the kernel filter to list its matches
+ * (more than 32 rules and 32 addresses: describe.c then writes a coarser
+ * union by protocol, port ranges and networks).  Every frame that one of
+ * its rules matches must pass that filter, or the kernel would hide from
+ * riposte a frame it answers.
+ */
+static struct ruleset *rs_big;
+static struct bpf_program big_filter;
+
 /* What one run did, to compare two runs of the same input. */
 struct trace {
 	unsigned n;
@@ -241,6 +251,87 @@ static uint64_t fnv(uint64_t h, const uint8_t *b, size_t len)
 	for (size_t i = 0; i < len; i++)
 		h = (h ^ b[i]) * 0x100000001b3ull;
 	return h;
+}
+
+static const struct crule *linear_find(const struct ruleset *set,
+				       const uint8_t *frame, size_t caplen,
+				       size_t wirelen, uint64_t ts_us,
+				       const struct pkt *q);
+
+static void compile_big(void)
+{
+	static char text[16384];
+	struct arena a;
+	struct diag d;
+	struct ast_file f;
+	char *filter;
+	pcap_t *dead;
+	size_t n = 0;
+	int i;
+
+#define ADD(...) \
+	n += (size_t)snprintf(text + n, sizeof(text) - n, __VA_ARGS__)
+	for (i = 0; i < 24; i++) /* ports 20-43: one range */
+		ADD("rule t%d { match \"tcp dst port %d\"; drop }\n", i,
+		    20 + i);
+	for (i = 0; i < 6; i++) /* a few of IPv4 only, spread out */
+		ADD("rule u%d { match \"ip and udp dst port %d\"; drop }\n", i,
+		    53 + 1000 * i);
+	ADD("rule i4 { match \"icmp\"; drop }\n");
+	ADD("rule v6 { match \"ip6\"; log }\n");
+	ADD("rule tcp6 { match \"ip6 and tcp dst port 8080\"; drop }\n");
+	for (i = 0; i < 40; i++) /* two /24s */
+		ADD("host %s.%d { arp on; tcp 80 open }\n",
+		    i < 20 ? "198.51.100" : "192.0.2", 100 + i);
+	for (i = 0; i < 8; i++)
+		ADD("host 2001:db8:%x::%d { nd on }\n", i % 2, i + 1);
+#undef ADD
+	arena_init(&a, 0);
+	diag_init(&d, "fuzz_replay_big.rules");
+	memset(&f, 0, sizeof(f));
+	if (lang_parse(&a, &d, text, n, &f) == 0) {
+		f.path = "fuzz_replay_big.rules";
+		ruleset_compile(&f, &d, &rs_big);
+	}
+	filter = rs_big ? ruleset_capture_filter(rs_big) : NULL;
+	dead = pcap_open_dead(DLT_EN10MB, 65535);
+	if (!filter || !dead || !strstr(filter, "portrange") ||
+	    pcap_compile(dead, &big_filter, filter, 1, PCAP_NETMASK_UNKNOWN) <
+		    0) {
+		diag_print(&d, stderr);
+		fprintf(stderr, "fuzz_replay: the big rule set's filter: %s\n",
+			filter ? filter : "none");
+		abort();
+	}
+	pcap_close(dead);
+	free(filter);
+	rs_big->ast_arena = a;
+	diag_cleanup(&d);
+}
+
+/* A frame a rule of the big set matches passes its capture filter. */
+static void check_big(const uint8_t *frame, size_t caplen, size_t wirelen,
+		      uint64_t ts_us)
+{
+	static struct pkt q;
+	struct pcap_pkthdr hdr;
+	const struct crule *r;
+
+	pkt_parse(&q, frame, caplen);
+	r = linear_find(rs_big, frame, caplen, wirelen, ts_us, &q);
+	if (!r)
+		return;
+	hdr.ts.tv_sec = (time_t)(ts_us / 1000000u);
+	hdr.ts.tv_usec = (suseconds_t)(ts_us % 1000000u);
+	hdr.caplen = (bpf_u_int32)caplen;
+	hdr.len = (bpf_u_int32)(wirelen > caplen ? wirelen : caplen);
+	if (!pcap_offline_filter(&big_filter, &hdr, frame)) {
+		fprintf(stderr,
+			"fuzz_replay: rule %s of the big set matches a frame "
+			"its capture filter drops\n",
+			r->name);
+		abort();
+	}
 }
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
@@ -267,6 +358,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	/* As ruleset_load does: the rules point into the AST's arena. */
 	rs->ast_arena = a;
 	diag_cleanup(&d);
+	compile_big();
 	return 0;
 }
 
@@ -281,7 +373,8 @@ static void fail(const char *what, const struct engine_result *res,
 }
 
 /* The first rule in file order that matches: what dispatch must find. */
-static const struct crule *linear_find(const uint8_t *frame, size_t caplen,
+static const struct crule *linear_find(const struct ruleset *set,
+				       const uint8_t *frame, size_t caplen,
 				       size_t wirelen, uint64_t ts_us,
 				       const struct pkt *q)
 {
@@ -294,8 +387,8 @@ static const struct crule *linear_find(const uint8_t *frame, size_t caplen,
 	hdr.ts.tv_usec = (suseconds_t)(ts_us % 1000000u);
 	hdr.caplen = (bpf_u_int32)caplen;
 	hdr.len = (bpf_u_int32)(wirelen > caplen ? wirelen : caplen);
-	for (i = 0; i < rs->n_rules; i++) {
-		const struct crule *r = &rs->rules[i];
+	for (i = 0; i < set->n_rules; i++) {
+		const struct crule *r = &set->rules[i];
 
 		if (r->kind != CRULE_FILTER) {
 			if (host_match(r, q))
@@ -321,7 +414,7 @@ static void check_result(const struct engine_result *res, const uint8_t *frame,
 	const struct crule *want;
 	unsigned i;
 
-	want = linear_find(frame, caplen, wirelen, ts_us, &res->req);
+	want = linear_find(rs, frame, caplen, wirelen, ts_us, &res->req);
 	if (want != res->rule) {
 		fprintf(stderr,
 			"fuzz_replay: dispatch found rule %s (%u), a "
@@ -423,6 +516,7 @@ static void run(const uint8_t *data, size_t size, struct trace *t)
 		t->tick_hash[k] = run_timers(ts, k + 1);
 		engine_handle(&eng, frame, len, wire, ts, &res);
 		check_result(&res, frame, len, wire, ts, k + 1);
+		check_big(frame, len, wire, ts);
 		t->rule[k] = res.rule ? (int)res.rule->index : -1;
 		t->drop[k] = (int)res.drop;
 		for (unsigned i = 0; i < res.n; i++) {

@@ -15,9 +15,10 @@
 # tests/live/fw_hold.c, compiled here against the library, installs the
 # firewall of rule files exactly as `riposte run` does and holds it until
 # killed.  The checks:
-#   1. for every rules/*.rules, the ruleset in the namespace is exactly the
-#      text `riposte check -i IFACE` prints, loaded by nft -f elsewhere
-#      (nft -j and nft's text, both), with "flags owner" on both tables;
+#   1. for every rules/*.rules, and a generated file whose rules become
+#      sets, the ruleset in the namespace is exactly the text `riposte
+#      check -i IFACE` prints, loaded by nft -f elsewhere (nft -j and nft's
+#      text, both), with "flags owner" on both tables;
 #   2. installing several files in turn on one socket (a SIGHUP reload)
 #      leaves exactly the last one;
 #   3. a second process cannot take the tables over;
@@ -273,7 +274,39 @@ EOF
 
 # --- 1. every example rule file, exactly ------------------------------------
 
-for f in rules/*.rules; do
+# And one that makes sets (FW_SET_MIN rules of one shape or more become one
+# rule with an anonymous set): 300 TCP ports, 12 UDP ports of IPv4 only,
+# 5 ICMP rules (one `meta l4proto`, not a set), 40 IPv4 hosts with ARP and
+# 10 IPv6 hosts, so ingress and output both hold sets of every key type.
+{
+	i=1
+	while [ $i -le 300 ]; do
+		echo "rule t$i { match \"tcp dst port $((i * 7))\"; drop }"
+		i=$((i + 1))
+	done
+	i=1
+	while [ $i -le 12 ]; do
+		echo "rule u$i { match \"ip and udp dst port $((5000 + i))\"; drop }"
+		i=$((i + 1))
+	done
+	i=1
+	while [ $i -le 5 ]; do
+		echo "rule i$i { match \"icmp\"; drop }"
+		i=$((i + 1))
+	done
+	i=1
+	while [ $i -le 40 ]; do
+		echo "host 203.0.113.$i { arp on; tcp 80 open }"
+		i=$((i + 1))
+	done
+	i=1
+	while [ $i -le 10 ]; do
+		echo "host 2001:db8::1:$i { tcp 80 open }"
+		i=$((i + 1))
+	done
+} >"$TMP/sets.rules"
+
+for f in rules/*.rules "$TMP/sets.rules"; do
 	name="ruleset of $f is what riposte check prints"
 	if ! expect "$f"; then
 		fail "$name" "$(cat "$TMP/check.out")"

@@ -28,6 +28,7 @@
 #include <libmnl/libmnl.h>
 #include <libnftnl/chain.h>
 #include <libnftnl/rule.h>
+#include <libnftnl/set.h>
 #include <libnftnl/table.h>
 #include <libnftnl/udata.h>
 
@@ -311,7 +312,7 @@ static void check_batch(const void *buf, size_t len, uint32_t seq,
 		nlh = mnl_nlmsg_next(nlh, &rest);
 	}
 	assert_int_equal(rest, 0);
-	assert_int_equal(n, FW_NFT_BATCH_MSGS(s));
+	assert_int_equal(n, fw_nft_batch_msgs(s));
 	for (i = 0; i < n; i++)
 		assert_int_equal(!!(m[i]->nlmsg_flags & NLM_F_ACK), i == n - 2);
 
@@ -533,6 +534,144 @@ static void test_comments(void **state)
 	free(buf);
 }
 
+/* Checks a NEWSET and its NEWSETELEM messages at m: flags, key type and
+ * length, size, the batch's number for it, and every key in order. */
+static size_t check_set(const struct nlmsghdr *const *m, uint32_t family,
+			uint32_t id, unsigned klen, uint32_t ktype,
+			const uint8_t *keys, uint32_t n)
+{
+	struct nftnl_set *set = nftnl_set_alloc();
+	uint32_t got = 0;
+	size_t k = 0;
+
+	assert_int_equal(m[k]->nlmsg_type,
+			 (NFNL_SUBSYS_NFTABLES << 8) | NFT_MSG_NEWSET);
+	assert_int_equal(nftnl_set_nlmsg_parse(m[k], set), 0);
+	assert_string_equal(nftnl_set_get_str(set, NFTNL_SET_TABLE), "riposte");
+	assert_string_equal(nftnl_set_get_str(set, NFTNL_SET_NAME), "__set%d");
+	assert_int_equal(nftnl_set_get_u32(set, NFTNL_SET_FAMILY), family);
+	assert_int_equal(nftnl_set_get_u32(set, NFTNL_SET_FLAGS),
+			 NFT_SET_ANONYMOUS | NFT_SET_CONSTANT);
+	assert_int_equal(nftnl_set_get_u32(set, NFTNL_SET_KEY_LEN), klen);
+	assert_int_equal(nftnl_set_get_u32(set, NFTNL_SET_KEY_TYPE), ktype);
+	assert_int_equal(nftnl_set_get_u32(set, NFTNL_SET_ID), id);
+	assert_int_equal(nftnl_set_get_u32(set, NFTNL_SET_DESC_SIZE), n);
+	nftnl_set_free(set);
+	for (k = 1; got < n; k++) {
+		struct nlattr *a, *list = NULL, *el, *key, *v;
+		struct nlmsghdr *mk = (struct nlmsghdr *)(uintptr_t)m[k];
+		uint32_t before = got;
+
+		assert_int_equal(m[k]->nlmsg_type,
+				 (NFNL_SUBSYS_NFTABLES << 8) |
+					 NFT_MSG_NEWSETELEM);
+		/* By hand: libnftnl numbers the elements it writes 1, 2, ...
+		 * (the kernel reads any type) but parses only type 1. */
+		mnl_attr_for_each(a, mk, sizeof(struct nfgenmsg)) {
+			if (mnl_attr_get_type(a) == NFTA_SET_ELEM_LIST_SET_ID)
+				assert_int_equal(ntohl(mnl_attr_get_u32(a)), id);
+			else if (mnl_attr_get_type(a) == NFTA_SET_ELEM_LIST_SET)
+				assert_string_equal(mnl_attr_get_str(a),
+						    "__set%d");
+			else if (mnl_attr_get_type(a) ==
+				 NFTA_SET_ELEM_LIST_ELEMENTS)
+				list = a;
+		}
+		assert_non_null(list);
+		mnl_attr_for_each_nested(el, list) {
+			key = NULL;
+			mnl_attr_for_each_nested(a, el)
+				if (mnl_attr_get_type(a) == NFTA_SET_ELEM_KEY)
+					key = a;
+			assert_non_null(key);
+			v = mnl_attr_get_payload(key);
+			assert_int_equal(mnl_attr_get_type(v), NFTA_DATA_VALUE);
+			assert_true(got < n);
+			assert_int_equal(mnl_attr_get_payload_len(v), klen);
+			assert_memory_equal(mnl_attr_get_payload(v),
+					    keys + (size_t)got * klen, klen);
+			got++;
+		}
+		/* 64 keys a message, all but the last full. */
+		if (got < n)
+			assert_int_equal(got - before, 64);
+	}
+	return k;
+}
+
+/* Rules with sets: NEWSET, its keys 64 a message, then the rule with a
+ * lookup where its cmp was; every message under the scratch size. */
+static void test_sets(void **state)
+{
+	static uint8_t ports[130 * 2], a6[70 * 16], a4[3 * 4];
+	struct fw_rule in[3] = {
+		{ .match = FW_L4_DPORT, .proto = 6, .set = ports, .n_set = 130,
+		  .comment = "t1 and 129 more" },
+		{ .match = FW_IP6_DADDR, .set = a6, .n_set = 70 },
+		{ .match = FW_L4_PROTO, .proto = 1 },
+	};
+	struct fw_rule out[1] = {
+		{ .match = FW_OUT_RST4, .set = a4, .n_set = 3 },
+	};
+	struct fw_spec s = spec_of(in, 3, out, 1);
+	const struct nlmsghdr *m[64], *nlh;
+	size_t len, n = 0, k, i;
+	uint8_t buf8[4096];
+	void *buf;
+	int rest;
+
+	(void)state;
+	for (i = 0; i < 130; i++) {
+		ports[2 * i] = (uint8_t)((i * 7) >> 8);
+		ports[2 * i + 1] = (uint8_t)(i * 7);
+	}
+	for (i = 0; i < 70; i++) {
+		memcpy(a6 + 16 * i, (uint8_t[16])A6, 16);
+		a6[16 * i + 14] = (uint8_t)i;
+	}
+	for (i = 0; i < 3; i++) {
+		memcpy(a4 + 4 * i, (uint8_t[4])A4, 4);
+		a4[4 * i + 3] = (uint8_t)(10 + i);
+	}
+	buf = build(&s, "eth0", 9, &len);
+	for (nlh = buf, rest = (int)len; mnl_nlmsg_ok(nlh, rest);
+	     nlh = mnl_nlmsg_next(nlh, &rest)) {
+		assert_true(n < NELEMS(m));
+		assert_int_equal(nlh->nlmsg_seq, (uint32_t)(9 + n));
+		assert_true(nlh->nlmsg_len <= 2048); /* FW_NFT_MSG_MAX */
+		m[n++] = nlh;
+	}
+	/* begin, 4 + (1 + 3 + 1) + (1 + 2 + 1) + 1, 4 + (1 + 1 + 1), end */
+	assert_int_equal(n, fw_nft_batch_msgs(&s));
+	assert_int_equal(n, 1 + 4 + 5 + 4 + 1 + 4 + 3 + 1);
+	k = 5;
+	k += check_set(&m[k], NFPROTO_NETDEV, 1, 2, 13, ports, 130);
+	check_rule(m[k++], "netdev riposte ingress\n" L4("06")
+		   "  [ payload load 2b @ transport header + 2 => reg 1 ]\n"
+		   "  [ lookup reg 1 set __set%d ]\n" DROP
+		   "  userdata = { \\x00\\x10t1 and 129 more\\x00 }");
+	k += check_set(&m[k], NFPROTO_NETDEV, 2, 16, 8, a6, 70);
+	check_rule(m[k++], "netdev riposte ingress\n" L3_IP6_NETDEV
+		   "  [ payload load 16b @ network header + 24 => reg 1 ]\n"
+		   "  [ lookup reg 1 set __set%d ]\n" DROP);
+	check_rule(m[k++], "netdev riposte ingress\n" L4("01") DROP);
+	k += 4; /* the inet table and chain */
+	k += check_set(&m[k], NFPROTO_INET, 3, 4, 7, a4, 3);
+	check_rule(m[k++], "inet riposte output\n" L3_IP4_INET
+		   "  [ payload load 4b @ network header + 12 => reg 1 ]\n"
+		   "  [ lookup reg 1 set __set%d ]\n" RST DROP);
+	assert_true(m[k - 1]->nlmsg_flags & NLM_F_ACK);
+	assert_int_equal(k, n - 1);
+	free(buf);
+
+	/* A protocol rule has no key to put in a set. */
+	in[2].set = ports;
+	in[2].n_set = 2;
+	assert_int_equal(fw_nft_build_batch(&s, "eth0", 1, buf8, sizeof(buf8),
+					    &len),
+			 -EINVAL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -543,6 +682,7 @@ int main(void)
 		cmocka_unit_test(test_enospc),
 		cmocka_unit_test(test_invalid),
 		cmocka_unit_test(test_comments),
+		cmocka_unit_test(test_sets),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

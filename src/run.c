@@ -35,7 +35,9 @@
 #include "fw/nft.h"
 #include "fw/spec.h"
 #include "io/live.h"
+#include "io/pcapfile.h"
 #include "lang/diag.h"
+#include "narrate.h"
 #include "pkt/print.h"
 
 #define RUN_BATCH 64 /* frames per wake-up, replies per sendmmsg */
@@ -47,6 +49,9 @@ struct run {
 	struct io_live *live;
 	struct fw_nft *fw;
 	struct run_log log;
+	struct narrator *narr; /* -v */
+	struct io_pcapfile_writer *pcap; /* -w: frames seen and sent */
+	const char *pcap_path;
 	uint64_t seed;
 	/* The batch being built: replies copied out of the engine. */
 	unsigned n_out;
@@ -57,6 +62,7 @@ struct run {
 	struct ev_loop *loop;
 	ev_timer tick;
 	uint32_t tick_at; /* engine ms it is set for; 0 not set */
+	ev_timer stats; /* --stats-interval */
 };
 
 void run_usage(FILE *out)
@@ -79,7 +85,16 @@ void run_usage(FILE *out)
 	      "SYN\n"
 	      "                    cookies (the rules' set flows_max, or "
 	      "65536)\n"
-	      "  -v                narrate every frame in and out on stderr\n"
+	      "  -w FILE, --write FILE\n"
+	      "                    write every frame seen and sent to FILE "
+	      "(pcap)\n"
+	      "  --stats-interval S  print the counters every S seconds\n"
+	      "  -v                narrate on stderr: each connection as a "
+	      "ladder,\n"
+	      "                    its state transitions, the rule that "
+	      "fired\n"
+	      "  -vv               the same, and each reply as a tree of "
+	      "fields\n"
 	      "  -h, --help        print this help\n"
 	      "\n"
 	      "Signals: INT/TERM stop, HUP reloads RULES, USR1 prints "
@@ -126,42 +141,36 @@ static void print_counters(const struct run *r, FILE *out)
 				r->rs->rules[i].pos.line, e->matched[i]);
 }
 
-/* A frame in and its answer, or (timer) what the flow timers sent. */
-static void narrate(const struct run *r, const struct engine_result *res,
-		    bool timer)
+/* -w: one frame seen or sent, at us. */
+static void pcap_frame(struct run *r, const uint8_t *b, uint32_t caplen,
+		       uint32_t wirelen, uint64_t us)
 {
-	static struct pkt rp;
-	unsigned i;
+	struct io_frame fr = { .data = b,
+			       .caplen = caplen,
+			       .wirelen = wirelen };
 
-	if (timer) {
-		fputs("riposte: - flow timers\n", stderr);
-		goto replies;
+	fr.ts.tv_sec = (time_t)(us / 1000000u);
+	fr.ts.tv_nsec = (long)(us % 1000000u) * 1000;
+	if (io_pcapfile_write(r->pcap, &fr) < 0) {
+		fprintf(stderr, "riposte: cannot write %s: stopped writing\n",
+			r->pcap_path);
+		io_pcapfile_writer_close(r->pcap);
+		r->pcap = NULL;
 	}
-	fputs("riposte: < ", stderr);
-	pkt_print_line(stderr, &res->req);
-	if (res->rule)
-		fprintf(stderr, "  [%s]", res->rule->name);
-	if (res->drop != DROP_NONE)
-		fprintf(stderr, "  (%s%s%s)", engine_drop_name(res->drop),
-			res->why ? ": " : "", res->why ? res->why : "");
-	fputc('\n', stderr);
-replies:
-	for (i = 0; i < res->n; i++) {
-		pkt_parse(&rp, res->frame[i], res->len[i]);
-		fputs("riposte: > ", stderr);
-		pkt_print_line(stderr, &rp);
-		fputc('\n', stderr);
-	}
-	(void)r;
 }
 
 /* Copies res's replies into the batch, sending it when it is full. */
-static void queue_replies(struct run *r, const struct engine_result *res)
+static void queue_replies(struct run *r, const struct engine_result *res,
+			  uint64_t us)
 {
 	unsigned i;
 
 	for (i = 0; i < res->n; i++) {
 		uint8_t *dst;
+
+		if (r->pcap)
+			pcap_frame(r, res->frame[i], (uint32_t)res->len[i],
+				   (uint32_t)res->len[i], us);
 
 		if (res->len[i] > sizeof(r->outbuf[0])) {
 			/*
@@ -206,12 +215,14 @@ static void on_frame(unsigned char *user, const struct pcap_pkthdr *h,
 	uint64_t us =
 		(uint64_t)h->ts.tv_sec * 1000000u + (uint64_t)h->ts.tv_usec;
 
+	if (r->pcap)
+		pcap_frame(r, bytes, h->caplen, h->len, us);
 	engine_handle(r->eng, bytes, h->caplen, h->len, us, res);
-	if (r->conf.verbose > 0)
-		narrate(r, res, false);
+	if (r->narr)
+		narrate(r->narr, us, false, res);
 	if (r->log.f)
 		run_log_result(&r->log, us, res);
-	queue_replies(r, res);
+	queue_replies(r, res, us);
 }
 
 /* The engine's clock: microseconds of CLOCK_REALTIME, as pcap stamps. */
@@ -263,13 +274,15 @@ static void on_tick(struct ev_loop *loop, ev_timer *w, int revents)
 	/* Bounded: a wheel with more due than this goes on next time. */
 	do {
 		more = engine_tick(r->eng, us, res);
-		if (r->conf.verbose > 0 && res->n)
-			narrate(r, res, true);
+		if (r->narr && (res->n || res->n_notes))
+			narrate(r->narr, us, true, res);
 		if (r->log.f && res->n)
 			run_log_timer(&r->log, us, res);
-		queue_replies(r, res);
+		queue_replies(r, res, us);
 	} while (more && ++rounds < RUN_BATCH);
 	flush_replies(r);
+	if (r->pcap)
+		io_pcapfile_flush(r->pcap);
 	if (more) {
 		ev_timer_set(&r->tick, 0.0, 0.0);
 		ev_timer_start(r->loop, &r->tick);
@@ -294,6 +307,8 @@ static void on_readable(struct ev_loop *loop, ev_io *w, int revents)
 				     (unsigned char *)r, err, sizeof(err));
 		flush_replies(r);
 	} while (n == RUN_BATCH);
+	if (r->pcap)
+		io_pcapfile_flush(r->pcap);
 	tick_arm(r);
 	if (n < 0) {
 		fprintf(stderr, "riposte: capture: %s\n", err);
@@ -373,6 +388,7 @@ static void on_reload(struct ev_loop *loop, ev_signal *w, int revents)
 		goto fail;
 	}
 	free(filter);
+	e->narrate = r->narr != NULL;
 	/* Counters run on across reloads (per-rule ones start afresh). */
 	e->frames = r->eng->frames;
 	e->replies = r->eng->replies;
@@ -429,6 +445,13 @@ static void on_usr1(struct ev_loop *loop, ev_signal *w, int revents)
 	print_counters(w->data, stderr);
 }
 
+static void on_stats(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	(void)loop;
+	(void)revents;
+	print_counters(w->data, stderr);
+}
+
 static int parse_int(const char *s, long max, int *out)
 {
 	char *e;
@@ -467,6 +490,12 @@ static int run_loop(struct run *r)
 	ev_signal_start(loop, &sterm);
 	ev_signal_start(loop, &shup);
 	ev_signal_start(loop, &susr1);
+	if (r->conf.stats_interval > 0) {
+		ev_timer_init(&r->stats, on_stats, r->conf.stats_interval,
+			      r->conf.stats_interval);
+		r->stats.data = r;
+		ev_timer_start(loop, &r->stats);
+	}
 	/* With -u: the loop, set up, needs little of the kernel from now. */
 	if (r->conf.user) {
 		char err[256];
@@ -483,7 +512,15 @@ static int run_loop(struct run *r)
 
 int run_main(int argc, char *argv[])
 {
-	enum { O_LOG = 256, O_NOFW, O_SEED, O_SNAPLEN, O_BUFSIZE, O_FLOWS };
+	enum {
+		O_LOG = 256,
+		O_NOFW,
+		O_SEED,
+		O_SNAPLEN,
+		O_BUFSIZE,
+		O_FLOWS,
+		O_STATS,
+	};
 	static const struct option longopts[] = {
 		{ "log", required_argument, NULL, O_LOG },
 		{ "no-firewall", no_argument, NULL, O_NOFW },
@@ -491,6 +528,8 @@ int run_main(int argc, char *argv[])
 		{ "snaplen", required_argument, NULL, O_SNAPLEN },
 		{ "buffer-size", required_argument, NULL, O_BUFSIZE },
 		{ "flows-max", required_argument, NULL, O_FLOWS },
+		{ "write", required_argument, NULL, 'w' },
+		{ "stats-interval", required_argument, NULL, O_STATS },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -504,7 +543,7 @@ int run_main(int argc, char *argv[])
 
 	opterr = 0;
 	optind = 0;
-	while ((c = getopt_long(argc, argv, ":i:c:u:vh", longopts, NULL)) !=
+	while ((c = getopt_long(argc, argv, ":i:c:u:w:vh", longopts, NULL)) !=
 	       -1) {
 		switch (c) {
 		case 'i':
@@ -517,7 +556,20 @@ int run_main(int argc, char *argv[])
 			cli.user = optarg;
 			break;
 		case 'v':
-			cli.verbose = 1;
+			cli.verbose = cli.verbose < 0 ? 1 : cli.verbose + 1;
+			break;
+		case 'w':
+			cli.write = optarg;
+			break;
+		case O_STATS:
+			if (parse_int(optarg, CONF_STATS_MAX,
+				      &cli.stats_interval) < 0 ||
+			    cli.stats_interval < 1)
+				return cmd_usage_error(
+					"run", run_usage,
+					"bad stats-interval '%s' (1 to %d "
+					"seconds)",
+					optarg, CONF_STATS_MAX);
 			break;
 		case O_LOG:
 			cli.log = optarg;
@@ -608,6 +660,10 @@ int run_main(int argc, char *argv[])
 		r.conf.buffer_size = cli.buffer_size;
 	if (cli.flows_max)
 		r.conf.flows_max = cli.flows_max;
+	if (cli.write)
+		r.conf.write = cli.write;
+	if (cli.stats_interval)
+		r.conf.stats_interval = cli.stats_interval;
 	if (argc - optind == 1)
 		r.conf.rules = argv[optind];
 	else if (argc - optind > 1) {
@@ -678,6 +734,26 @@ int run_main(int argc, char *argv[])
 		status = 2;
 		goto out;
 	}
+	r.pcap_path = r.conf.write;
+	if (r.conf.write &&
+	    io_pcapfile_writer_open(&r.pcap, r.conf.write, DLT_EN10MB,
+				    (uint32_t)r.conf.snaplen, err,
+				    sizeof(err)) < 0) {
+		fprintf(stderr, "riposte: run: cannot write %s: %s\n",
+			r.conf.write, err);
+		status = 2;
+		goto out;
+	}
+	if (r.conf.verbose > 0) {
+		r.narr = narrator_new(stderr, narrate_colour_for(stderr),
+				      r.conf.verbose > 1, false);
+		if (!r.narr) {
+			fputs("riposte: run: out of memory\n", stderr);
+			status = 1;
+			goto out;
+		}
+		r.eng->narrate = true;
+	}
 	if (r.conf.user) {
 		if (privdrop(r.conf.user, err, sizeof(err)) < 0) {
 			fprintf(stderr, "riposte: run: %s\n", err);
@@ -694,6 +770,13 @@ int run_main(int argc, char *argv[])
 	status = run_loop(&r);
 out:
 	run_log_close(&r.log);
+	narrator_free(r.narr);
+	if (r.pcap && io_pcapfile_writer_close(r.pcap) < 0) {
+		fprintf(stderr, "riposte: run: cannot write %s\n",
+			r.conf.write);
+		if (!status)
+			status = 1;
+	}
 	if (r.fw)
 		fw_nft_close(r.fw);
 	io_live_close(r.live);

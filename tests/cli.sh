@@ -35,6 +35,35 @@ t "replay -q prints only the counts" sh -c \
 t "replay is the same twice" sh -c \
 	"$R replay -r tests/golden/replay-web.pcap rules/web-server.rules > $tmp/r2 && cmp -s $tmp/r $tmp/r2"
 
+# The errors a new user meets first: one line each, saying what to do,
+# exit 2.  (nf_tables missing cannot be made here; its message is in
+# src/run.c: "is nf_tables in this kernel? --no-firewall runs without it".)
+one_line() { # NAME WANT CMD...: CMD exits 2 with one stderr line matching WANT
+	name=$1 want=$2
+	shift 2
+	"$@" > /dev/null 2> $tmp/e
+	rc=$?
+	if [ $rc = 2 ] && [ "$(wc -l < $tmp/e)" = 1 ] && grep -qE "$want" $tmp/e; then
+		ok "$name"
+	else
+		ko "$name (exit $rc: $(cat $tmp/e))"
+	fi
+}
+one_line "error: no such interface" "^riposte: run: no interface nosuch0 \(see ip link\)$" \
+	$R run -i nosuch0 rules/web-server.rules
+if [ "$(id -u)" = 0 ] && command -v setpriv > /dev/null; then
+	one_line "error: not root" "run as root or with CAP_NET_RAW" \
+		setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all \
+		$R run -i lo rules/web-server.rules
+fi
+one_line "error: no capture file" "^riposte: replay: cannot read $tmp/none.pcap: No such file or directory$" \
+	$R replay -r $tmp/none.pcap rules/web-server.rules
+echo "not a capture" > $tmp/text.pcap
+one_line "error: not a capture file" "not a capture file \(pcap or pcapng" \
+	$R replay -r $tmp/text.pcap rules/web-server.rules
+one_line "error: no rule file" "^riposte: check: cannot read $tmp/none.rules: No such file or directory$|$tmp/none.rules.*No such file" \
+	$R check $tmp/none.rules
+
 # The release build is hardened: position-independent, relocations read-only
 # and bound at start, a stack that does not execute, stack protector and
 # _FORTIFY_SOURCE checks linked in.  (A SAN=1 build is not: skipped there.)

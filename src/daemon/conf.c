@@ -30,6 +30,9 @@ static const struct {
 	  CONF_BUFFER_MAX },
 	{ "flows-max", K_INT, offsetof(struct run_conf, flows_max), 1,
 	  CONF_FLOWS_MAX },
+	{ "write", K_STR, offsetof(struct run_conf, write), 0, 0 },
+	{ "stats-interval", K_INT, offsetof(struct run_conf, stats_interval), 0,
+	  CONF_STATS_MAX },
 };
 
 static struct ast_pos at(unsigned line, const char *start, const char *p)
@@ -99,7 +102,7 @@ static void conf_line(char *s, unsigned line, struct run_conf *c,
 		diag_error(d, at(line, s, key),
 			   "unknown key '%s' (interface, rules, user, log, "
 			   "firewall, verbose, seed, snaplen, buffer-size, "
-			   "flows-max)",
+			   "flows-max, write, stats-interval)",
 			   key);
 		return;
 	}

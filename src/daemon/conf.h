@@ -18,6 +18,7 @@
 #define CONF_SNAPLEN_MAX 262144
 #define CONF_BUFFER_MAX (1 << 30)
 #define CONF_FLOWS_MAX 16777216 /* as `set flows_max` */
+#define CONF_STATS_MAX 86400 /* seconds between counters (a day) */
 
 struct run_conf {
 	const char *interface;
@@ -31,6 +32,8 @@ struct run_conf {
 	int buffer_size;
 	int flows_max; /* 0: the rule file's `set flows_max` */
 	int verbose; /* -1 unset */
+	const char *write; /* -w: a pcap of every frame seen and sent */
+	int stats_interval; /* seconds; 0: counters on SIGUSR1 only */
 	/* Storage for the strings above when they come from a file. */
 	char *store;
 };

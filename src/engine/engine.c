@@ -299,6 +299,7 @@ void engine_handle(struct engine *e, const uint8_t *frame, size_t caplen,
 	res->why = NULL;
 	res->n = 0;
 	res->used = 0;
+	res->n_notes = 0;
 	e->frames++;
 	pkt_parse(q, frame, caplen);
 	if (!(q->has & PKT_L_ETH)) {

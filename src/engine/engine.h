@@ -189,6 +189,17 @@ enum engine_drop {
 	DROP__MAX,
 };
 
+/*
+ * What narration (-v) tells besides the frames: a connection's state
+ * changing.  Recorded only when engine.narrate is set.
+ */
+#define ENGINE_NOTES_MAX 8
+struct engine_note {
+	struct flow_key k;
+	uint8_t from, to; /* enum flow_state; FLOW_FREE is LISTEN, CLOSED */
+	const char *why; /* static: what made it change */
+};
+
 struct engine_result {
 	const struct crule *rule; /* NULL: no rule matched */
 	bool log;
@@ -198,6 +209,8 @@ struct engine_result {
 	size_t used; /* bytes of e->out they take */
 	size_t len[ENGINE_REPLIES_MAX];
 	const uint8_t *frame[ENGINE_REPLIES_MAX]; /* valid until next call */
+	unsigned n_notes;
+	struct engine_note notes[ENGINE_NOTES_MAX];
 	struct pkt req;
 };
 
@@ -211,6 +224,7 @@ struct rl_bucket {
 
 struct engine {
 	const struct ruleset *rs;
+	bool narrate; /* fill engine_result.notes (-v) */
 	uint64_t seed; /* --seed, else the file's: ISNs are keyed with it */
 	uint64_t rng;
 	uint32_t ipid;

@@ -37,6 +37,12 @@ enum flow_state {
 	FLOW_FIN_WAIT, /* our FIN sent (FIN-WAIT-1 and 2: its ACK or not) */
 	FLOW_CLOSING, /* both FINs sent, ours not acknowledged */
 	FLOW_LAST_ACK, /* the peer's FIN, then ours: its ACK awaited */
+	/*
+	 * Never a flow's state, only told (-v): riposte forgets a connection
+	 * when TIME-WAIT would start, and its FIN-WAIT is FIN-WAIT-1 until
+	 * FLOW_F_FIN_ACKED, FIN-WAIT-2 after.
+	 */
+	FLOW_TIME_WAIT,
 };
 
 /* flow.flags */
@@ -61,6 +67,7 @@ enum {
 	FLOW_F_TLP = 1u << 16, /* the RTO timer is a tail loss probe's */
 	FLOW_F_TLP_OUT = 1u << 17, /* a probe is out, not yet answered */
 	FLOW_F_NO_MSS = 1u << 18, /* the SYN-ACK carries no MSS option */
+	FLOW_F_FIN_ACKED = 1u << 19, /* our FIN is acknowledged */
 };
 
 /* Bytes the service has queued: references into the rule set or owned. */

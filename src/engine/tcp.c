@@ -289,20 +289,51 @@ static void send_ack(struct engine *e, struct flow *f, const uint32_t *dsack,
 	seg_emit(e, f, f->snd_nxt, PKT_TCP_ACK, 0, dsack, now, res);
 }
 
-static void flow_gone(struct engine *e, struct flow *f)
+/* Notes f's change to state to (for -v), with what made it. */
+static void note(struct engine *e, const struct flow *f, uint8_t to,
+		 const char *why, struct engine_result *res)
 {
-	e->flows_closed++;
+	struct engine_note *n;
+
+	if (!e->narrate || res->n_notes == ENGINE_NOTES_MAX)
+		return;
+	n = &res->notes[res->n_notes++];
+	n->k = f->k;
+	n->from = f->state;
+	n->to = to;
+	n->why = why;
+}
+
+static void set_state(struct engine *e, struct flow *f, uint8_t to,
+		      const char *why, struct engine_result *res)
+{
+	note(e, f, to, why, res);
+	f->state = to;
+}
+
+/* Forgets f: it is CLOSED, for why. */
+static void flow_end(struct engine *e, struct flow *f, const char *why,
+		     struct engine_result *res)
+{
+	note(e, f, FLOW_FREE, why, res);
 	flow_remove(&e->flows, f);
 }
 
+static void flow_gone(struct engine *e, struct flow *f, const char *why,
+		      struct engine_result *res)
+{
+	e->flows_closed++;
+	flow_end(e, f, why, res);
+}
+
 /* Aborts f with an RST (RFC 9293 3.10.7.1 ABORT) and forgets it. */
-static void flow_reset(struct engine *e, struct flow *f, uint32_t now,
-		       struct engine_result *res)
+static void flow_reset(struct engine *e, struct flow *f, const char *why,
+		       uint32_t now, struct engine_result *res)
 {
 	seg_emit(e, f, f->snd_nxt, PKT_TCP_RST | PKT_TCP_ACK, 0, NULL, now,
 		 res);
 	e->flows_reset++;
-	flow_remove(&e->flows, f);
+	flow_end(e, f, why, res);
 }
 
 static int tx_push(struct flow *f, const uint8_t *p, uint32_t len, bool owned)
@@ -801,7 +832,8 @@ static int script_run(struct engine *e, struct flow *f, uint32_t now,
 					FLOW_F_FIN_QUEUED | FLOW_F_SCRIPT_DONE;
 				break;
 			case AST_SACT_RESET:
-				flow_reset(e, f, now, res);
+				flow_reset(e, f, "the service's reset", now,
+					   res);
 				return -1;
 			case AST_SACT_WAIT:
 				f->flags |= FLOW_F_WAITING;
@@ -818,17 +850,18 @@ static int script_run(struct engine *e, struct flow *f, uint32_t now,
 nomem:
 	/* What the script says cannot be sent: the connection is aborted. */
 	e->nomem++;
-	flow_reset(e, f, now, res);
+	flow_reset(e, f, "out of memory", now, res);
 	return -1;
 }
 
-static void enter_fin_sent(struct flow *f)
+static void enter_fin_sent(struct engine *e, struct flow *f,
+			   struct engine_result *res)
 {
 	f->flags |= FLOW_F_FIN_SENT;
 	if (f->state == FLOW_ESTABLISHED)
-		f->state = FLOW_FIN_WAIT;
+		set_state(e, f, FLOW_FIN_WAIT, "our FIN", res);
 	else if (f->state == FLOW_CLOSE_WAIT)
-		f->state = FLOW_LAST_ACK;
+		set_state(e, f, FLOW_LAST_ACK, "our FIN", res);
 }
 
 /*
@@ -868,6 +901,7 @@ static void loss_probe(struct engine *e, struct flow *f, uint32_t now,
 	if (n > f->mss)
 		n = f->mss;
 	f->flags |= FLOW_F_TLP_OUT;
+	note(e, f, f->state, "a tail loss probe", res);
 	seg_emit(e, f, end - n,
 		 PKT_TCP_ACK | (n ? PKT_TCP_PSH : 0) | (fin ? PKT_TCP_FIN : 0),
 		 n, NULL, now, res);
@@ -917,7 +951,7 @@ static void output(struct engine *e, struct flow *f, bool need_ack,
 					 PKT_TCP_FIN | PKT_TCP_ACK, 0, NULL,
 					 now, res);
 				f->snd_nxt++;
-				enter_fin_sent(f);
+				enter_fin_sent(e, f, res);
 				sent++;
 			}
 			break;
@@ -950,7 +984,7 @@ static void output(struct engine *e, struct flow *f, bool need_ack,
 			e->retransmits++;
 		f->snd_nxt += len + fin;
 		if (fin)
-			enter_fin_sent(f);
+			enter_fin_sent(e, f, res);
 		sent++;
 		if (seq_lt(f->snd_max, f->snd_nxt))
 			f->snd_max = f->snd_nxt;
@@ -1253,12 +1287,13 @@ static void cookie_synack(struct engine *e, const struct crule *r,
 		f.flags |= FLOW_F_ECN;
 	e->cookies_sent++;
 	pre_add(&f, q);
+	note(e, &f, FLOW_FREE, "the table is full: a SYN cookie, no flow", res);
 	synack_send(e, &f, now, res, true);
 }
 
 static struct flow *cookie_flow(struct engine *e, const struct crule *r,
 				const struct pkt *q, const struct flow_key *k,
-				uint32_t now)
+				uint32_t now, struct engine_result *res)
 {
 	const struct pkt_tcp *t = &q->tcp;
 	struct flow *f, *v;
@@ -1272,7 +1307,7 @@ static struct flow *cookie_flow(struct engine *e, const struct crule *r,
 		if (!v)
 			return NULL;
 		e->flows_evicted++;
-		flow_remove(&e->flows, v);
+		flow_end(e, v, "evicted: the table is full", res);
 	}
 	f = flow_insert(&e->flows, k);
 	if (!f)
@@ -1302,7 +1337,7 @@ static struct flow *cookie_flow(struct engine *e, const struct crule *r,
 	f->rcv_nxt = t->seq;
 	f->snd_una = f->snd_nxt = f->snd_max = f->snd_end = t->ack;
 	f->snd_wnd = f->max_wnd = (uint32_t)t->window << f->snd_wscale;
-	f->state = FLOW_ESTABLISHED;
+	set_state(e, f, FLOW_ESTABLISHED, "the ACK of a SYN cookie", res);
 	e->cookies_ok++;
 	e->flows_created++;
 	return f;
@@ -1321,7 +1356,7 @@ static int established(struct engine *e, struct flow *f, uint32_t now,
 	if (sv && sv->banner &&
 	    tx_push(f, sv->banner, sv->banner_len, false) < 0) {
 		e->nomem++;
-		flow_reset(e, f, now, res);
+		flow_reset(e, f, "out of memory", now, res);
 		return -1;
 	}
 	return 0;
@@ -1351,6 +1386,7 @@ static void challenge_ack(struct engine *e, struct flow *f, const struct pkt *q,
 			now))
 		return;
 	e->challenge_acks++;
+	note(e, f, f->state, "a challenge ACK (RFC 5961)", res);
 	send_ack(e, f, NULL, now, res);
 }
 
@@ -1444,7 +1480,10 @@ static int syn_received(struct engine *e, struct flow *f, const struct pkt *q,
 		if (!(t->flags & PKT_TCP_RST))
 			reset_segment(e, f, t, len, now, res);
 		e->flows_reset++;
-		flow_remove(&e->flows, f);
+		flow_end(e, f,
+			 t->flags & PKT_TCP_RST ? "the peer's RST" :
+						  "a new SYN",
+			 res);
 		return 0;
 	}
 	if (!(t->flags & PKT_TCP_ACK))
@@ -1454,7 +1493,7 @@ static int syn_received(struct engine *e, struct flow *f, const struct pkt *q,
 		reset_segment(e, f, t, len, now, res);
 		return 0;
 	}
-	f->state = FLOW_ESTABLISHED;
+	set_state(e, f, FLOW_ESTABLISHED, "the handshake's ACK", res);
 	e->flows.n_embryonic--;
 	f->snd_una = f->iss + 1;
 	f->retries = 0;
@@ -1529,6 +1568,8 @@ static void recovery_enter(struct engine *e, struct flow *f, uint32_t now,
 {
 	uint32_t inflight = f->snd_max - f->snd_una;
 
+	note(e, f, f->state, "duplicate ACKs: fast retransmit", res);
+
 	f->ssthresh = inflight / 2 > 2u * f->mss ? inflight / 2 : 2u * f->mss;
 	f->cwnd = f->ssthresh;
 	f->recover = f->snd_max;
@@ -1589,8 +1630,15 @@ static int new_ack(struct engine *e, struct flow *f, const struct pkt_tcp *t,
 		f->cwnd += (uint32_t)f->mss * f->mss / f->cwnd + 1;
 	}
 	if ((f->flags & FLOW_F_FIN_QUEUED) && seq_lt(f->snd_end, t->ack) &&
+	    f->state == FLOW_FIN_WAIT && !(f->flags & FLOW_F_FIN_ACKED)) {
+		/* FIN-WAIT-1 -> FIN-WAIT-2 (told; the state is one). */
+		note(e, f, FLOW_FIN_WAIT, "our FIN acknowledged", res);
+		f->flags |= FLOW_F_FIN_ACKED;
+	}
+	if ((f->flags & FLOW_F_FIN_QUEUED) && seq_lt(f->snd_end, t->ack) &&
 	    (f->state == FLOW_CLOSING || f->state == FLOW_LAST_ACK)) {
-		flow_gone(e, f); /* our FIN is acknowledged: the end */
+		/* Our FIN is acknowledged: the end. */
+		flow_gone(e, f, "our FIN acknowledged", res);
 		return -1;
 	}
 	return 0;
@@ -1644,6 +1692,7 @@ static int segment(struct engine *e, struct flow *f, const struct pkt *q,
 	}
 	/* PAWS (RFC 7323 5): a timestamp older than TS.Recent. */
 	if (ts && !(t->flags & PKT_TCP_RST) && seq_lt(t->tsval, f->ts_recent)) {
+		note(e, f, f->state, "an old timestamp: PAWS drops it", res);
 		if (t->flags & PKT_TCP_SYN)
 			challenge_ack(e, f, q, now, res);
 		else
@@ -1654,7 +1703,7 @@ static int segment(struct engine *e, struct flow *f, const struct pkt *q,
 		/* RFC 5961 3.2: exactly RCV.NXT resets, else a challenge. */
 		if (seq == f->rcv_nxt) {
 			e->flows_reset++;
-			flow_remove(&e->flows, f);
+			flow_end(e, f, "the peer's RST", res);
 		} else {
 			challenge_ack(e, f, q, now, res);
 		}
@@ -1729,6 +1778,9 @@ static int segment(struct engine *e, struct flow *f, const struct pkt *q,
 		} else if (seq != f->rcv_nxt) {
 			/* Out of order: kept, and reported by SACK. */
 			rx_out_of_order(e, f, seq, data, len);
+			note(e, f, f->state,
+			     "out of order: kept, a duplicate ACK with SACK",
+			     res);
 			e->dupacks_sent++;
 			fin = false; /* taken when the hole is filled again */
 		} else {
@@ -1745,15 +1797,18 @@ static int segment(struct engine *e, struct flow *f, const struct pkt *q,
 		f->flags |= FLOW_F_FIN_RCVD;
 		need_ack = true;
 		if (f->state == FLOW_ESTABLISHED) {
-			f->state = FLOW_CLOSE_WAIT;
+			set_state(e, f, FLOW_CLOSE_WAIT, "the peer's FIN", res);
 		} else if (f->state == FLOW_FIN_WAIT) {
 			if (f->snd_una == f->snd_max) {
 				/* FIN-WAIT-2 -> TIME-WAIT: the last ACK. */
 				send_ack(e, f, NULL, now, res);
-				flow_gone(e, f);
+				set_state(e, f, FLOW_TIME_WAIT,
+					  "the peer's FIN", res);
+				flow_gone(e, f, "riposte keeps no TIME_WAIT",
+					  res);
 				return 0;
 			}
-			f->state = FLOW_CLOSING;
+			set_state(e, f, FLOW_CLOSING, "the peer's FIN", res);
 		}
 	}
 	if (script_run(e, f, now, res) < 0)
@@ -1794,7 +1849,7 @@ static int no_flow(struct engine *e, const struct crule *r, const struct pkt *q,
 		f->snd_una = f->iss;
 		f->snd_nxt = f->snd_max = f->snd_end = f->iss + 1;
 		f->snd_wnd = f->max_wnd = t->window;
-		f->state = FLOW_SYN_RCVD;
+		set_state(e, f, FLOW_SYN_RCVD, "SYN", res);
 		e->flows.n_embryonic++;
 		e->flows_created++;
 		f->rto_at = at(now, f->rto);
@@ -1804,7 +1859,7 @@ static int no_flow(struct engine *e, const struct crule *r, const struct pkt *q,
 		return 0;
 	}
 	if ((t->flags & (PKT_TCP_SYN | PKT_TCP_ACK)) == PKT_TCP_ACK) {
-		f = cookie_flow(e, r, q, k, now);
+		f = cookie_flow(e, r, q, k, now, res);
 		if (f) {
 			if (established(e, f, now, res) < 0)
 				return 0;
@@ -1840,7 +1895,8 @@ int tcp_input(struct engine *e, const struct crule *r, const struct pkt *q,
 	fill_key(q, &k);
 	f = flow_lookup(&e->flows, &k);
 	if (f && f->rule != r->index) {
-		flow_remove(&e->flows, f); /* the port's rule changed */
+		/* The port's rule changed (a reload). */
+		flow_end(e, f, "the port's rule changed", res);
 		f = NULL;
 	}
 	if (!f)
@@ -1869,21 +1925,27 @@ static void timer_fire(struct engine *e, struct flow *f, uint32_t now,
 		f->rto_at = 0;
 		if (f->state == FLOW_SYN_RCVD) {
 			if (++f->retries > SYNACK_RETRIES) {
-				flow_gone(e, f); /* silently, as Linux */
+				/* Silently, as Linux. */
+				flow_gone(e, f, "SYN-ACK unanswered", res);
 				return;
 			}
 			f->rto =
 				(uint16_t)(f->rto * 2u > RTO_MAX ? RTO_MAX :
 								   f->rto * 2u);
+			note(e, f, f->state, "no ACK: the SYN-ACK again", res);
 			if (synack_send(e, f, now, res, false))
 				e->retransmits++;
 			f->rto_at = at(now, f->rto);
 		} else if (f->flags & FLOW_F_PERSIST) {
 			if (++f->retries > PROBE_RETRIES) {
-				flow_reset(e, f, now, res);
+				flow_reset(e, f,
+					   "zero-window probes unanswered", now,
+					   res);
 				return;
 			}
 			/* The zero-window probe: SND.UNA - 1, no data. */
+			note(e, f, f->state, "the window is zero: a probe",
+			     res);
 			seg_emit(e, f, f->snd_una - 1, PKT_TCP_ACK, 0, NULL,
 				 now, res);
 			e->probes++;
@@ -1902,10 +1964,13 @@ static void timer_fire(struct engine *e, struct flow *f, uint32_t now,
 			 */
 			f->flags |= FLOW_F_TLP_OUT;
 			if (++f->retries > DATA_RETRIES) {
-				flow_reset(e, f, now, res);
+				flow_reset(e, f, "retransmissions unanswered",
+					   now, res);
 				return;
 			}
 			/* RFC 5681 3.1 and RFC 6298 5.5-5.6: one segment. */
+			note(e, f, f->state,
+			     "retransmission timeout: again from SND.UNA", res);
 			left = f->snd_max - f->snd_una;
 			f->ssthresh =
 				left / 2 > 2u * f->mss ? left / 2 : 2u * f->mss;
@@ -1927,7 +1992,7 @@ static void timer_fire(struct engine *e, struct flow *f, uint32_t now,
 	}
 	if (f->idle_at && seq_le(f->idle_at, now)) {
 		e->flows_idle++;
-		flow_remove(&e->flows, f);
+		flow_end(e, f, "idle", res);
 		return;
 	}
 	flow_timer_rearm(&e->flows, f);
@@ -1945,6 +2010,7 @@ int engine_tick(struct engine *e, uint64_t ts_us, struct engine_result *res)
 	res->why = NULL;
 	res->n = 0;
 	res->used = 0;
+	res->n_notes = 0;
 	if (!now)
 		now = 1;
 	for (n = 0; n < 4 * ENGINE_REPLIES_MAX; n++) {

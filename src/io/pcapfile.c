@@ -204,8 +204,14 @@ int io_pcapfile_open(struct io_pcapfile **fp, const char *path, char *err,
 		file, PCAP_TSTAMP_PRECISION_NANO, pcap_err);
 	if (!f->pcap) {
 		ret = -EINVAL;
-		set_err(err, errlen, "%s",
-			pcap_err[0] ? pcap_err : "not a capture file");
+		/* libpcap's "unknown file format" says less than this. */
+		if (strcmp(pcap_err, "unknown file format") == 0 ||
+		    !pcap_err[0])
+			set_err(err, errlen,
+				"not a capture file (pcap or pcapng; "
+				"tcpdump -w writes one)");
+		else
+			set_err(err, errlen, "%s", pcap_err);
 		goto fail;
 	}
 	/* From here on pcap_close() closes the file. */
@@ -315,6 +321,27 @@ int io_pcapfile_next(struct io_pcapfile *f, struct io_frame *fr, char *err,
 	/* Opened with nanosecond precision: tv_usec holds nanoseconds. */
 	fr->ts.tv_nsec = h->ts.tv_usec;
 	return 1;
+}
+
+bool io_pcapfile_progress(const struct io_pcapfile *f, uint64_t *done,
+			  uint64_t *total)
+{
+	struct stat st;
+	FILE *fp;
+	long pos;
+
+	if (f->map) {
+		*done = f->off;
+		*total = f->size;
+		return f->size > 0;
+	}
+	fp = pcap_file(f->pcap);
+	if (!fp || fstat(fileno(fp), &st) < 0 || !S_ISREG(st.st_mode) ||
+	    (pos = ftell(fp)) < 0)
+		return false;
+	*done = (uint64_t)pos;
+	*total = (uint64_t)st.st_size;
+	return st.st_size > 0;
 }
 
 int io_pcapfile_linktype(const struct io_pcapfile *f)
@@ -489,6 +516,11 @@ int io_pcapfile_write(struct io_pcapfile_writer *w, const struct io_frame *fr)
 	wput(w, h, sizeof(h));
 	wput(w, fr->data, cap);
 	return w->failed ? -EIO : 0;
+}
+
+int io_pcapfile_flush(struct io_pcapfile_writer *w)
+{
+	return wflush(w) ? 0 : -EIO;
 }
 
 int io_pcapfile_writer_close(struct io_pcapfile_writer *w)

@@ -62,6 +62,13 @@ int io_pcapfile_open_mem(struct io_pcapfile **fp, const uint8_t *buf,
 int io_pcapfile_next(struct io_pcapfile *f, struct io_frame *fr, char *err,
 		     size_t errlen);
 
+/*
+ * How far the reader is: bytes read and the file's size.  False when that
+ * is not known (a pipe, standard input).
+ */
+bool io_pcapfile_progress(const struct io_pcapfile *f, uint64_t *done,
+			  uint64_t *total);
+
 /* The link type (DLT_*) of an open file. */
 int io_pcapfile_linktype(const struct io_pcapfile *f);
 
@@ -84,6 +91,9 @@ int io_pcapfile_writer_open(struct io_pcapfile_writer **wp, const char *path,
  * Returns 0, or -EIO when the file could not be written.
  */
 int io_pcapfile_write(struct io_pcapfile_writer *w, const struct io_frame *fr);
+
+/* Writes out what is buffered.  Returns 0, or -EIO. */
+int io_pcapfile_flush(struct io_pcapfile_writer *w);
 
 /*
  * Flushes and closes the file and frees w (NULL is allowed).  Returns 0, or

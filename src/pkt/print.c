@@ -785,12 +785,18 @@ static void line_arp(FILE *out, const struct pkt *p)
 
 static void line_tcp_options(FILE *out, const struct pkt_tcp *t)
 {
+	fputs(", options ", out);
+	pkt_print_tcpopts(out, t);
+}
+
+void pkt_print_tcpopts(FILE *out, const struct pkt_tcp *t)
+{
 	unsigned i, n = t->n_opt;
 	size_t k, dl;
 
 	if (n > PKT_TCP_OPT_MAX)
 		n = PKT_TCP_OPT_MAX;
-	fputs(", options [", out);
+	fputc('[', out);
 	for (i = 0; i < n; i++) {
 		const struct pkt_tcpopt *o = &t->opt[i];
 		const uint8_t *d = o->data.p;
@@ -869,7 +875,7 @@ static void line_tcp_options(FILE *out, const struct pkt_tcp *t)
 }
 
 /* tcpdump's flag letters: F S R P . U E W, and e for NS (AE). */
-static void line_tcpflags(FILE *out, uint16_t flags)
+void pkt_print_tcpdump_flags(FILE *out, uint16_t flags)
 {
 	static const struct {
 		uint16_t bit;
@@ -909,7 +915,7 @@ static void line_tcp(FILE *out, const struct pkt *p)
 	else
 		len = p->payload.len;
 	fputs(" Flags [", out);
-	line_tcpflags(out, t->flags);
+	pkt_print_tcpdump_flags(out, t->flags);
 	fputc(']', out);
 	if (len || (t->flags & (PKT_TCP_SYN | PKT_TCP_FIN | PKT_TCP_RST))) {
 		fprintf(out, ", seq %" PRIu32, t->seq);

@@ -23,4 +23,10 @@ void pkt_print_pybytes(FILE *out, const uint8_t *b, size_t len);
 /* Scapy's letters for TCP flags ("SA"), in "FSRPAUECN" order. */
 void pkt_print_tcpflags(FILE *out, uint16_t flags);
 
+/* tcpdump's letters for TCP flags ("S.", "FP."), "none" for none. */
+void pkt_print_tcpdump_flags(FILE *out, uint16_t flags);
+
+/* The options as tcpdump writes them: [mss 1460,sackOK,TS val 1 ecr 0]. */
+void pkt_print_tcpopts(FILE *out, const struct pkt_tcp *t);
+
 #endif

@@ -1,7 +1,8 @@
 # riposte - a TCP/IP test-responder and stateful forger.
 #
 #   make                 build ./riposte
-#   make check           run every test (unit, golden, Scapy cross-check)
+#   make check           run every test (unit, golden, errors, command line,
+#                        Scapy cross-check, live)
 #   make SAN=1 check     the same under ASan+UBSan
 #   make fuzz            build the libFuzzer targets (clang)
 #   make fuzz-run        run each fuzz target FUZZ_TIME seconds (default 60)
@@ -118,6 +119,7 @@ check: unit golden errors cli scapy live
 
 cli: riposte
 	$(Q)sh tests/cli.sh ./riposte
+	$(Q)sh tests/send.sh ./riposte
 
 live: riposte $(LIB)
 	$(Q)if [ "$$(id -u)" = 0 ]; then RIPOSTE_LIB=$(LIB) sh tests/live/run.sh ./riposte; \

@@ -15,6 +15,8 @@ int replay_main(int argc, char *argv[]);
 int run_main(int argc, char *argv[]);
 void run_usage(FILE *out);
 void replay_usage(FILE *out);
+int send_main(int argc, char *argv[]);
+void send_usage(FILE *out);
 
 /* Loads a rule file, printing every error on stderr; NULL then. */
 struct ruleset *cmd_load_rules(const char *cmd, const char *path);

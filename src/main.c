@@ -25,6 +25,7 @@ static const struct subcommand {
 	{ "check", check_main, "validate a rule file and say what it does" },
 	{ "replay", replay_main, "run the rules over a capture, offline" },
 	{ "run", run_main, "answer live on an interface" },
+	{ "send", send_main, "forge and send frames (sendp, srp1)" },
 	{ "show", show_main, "dissect the frames of a capture file" },
 };
 

@@ -18,8 +18,8 @@ t() { name=$1; shift; if "$@"; then ok "$name"; else ko "$name"; fi; }
 
 t "--version" sh -c "$R --version | grep -q '^riposte [0-9]'"
 t "--help lists every subcommand" sh -c \
-	"$R --help > $tmp/h && for c in check replay run show; do grep -q \"^  \$c \" $tmp/h || exit 1; done"
-for c in check replay run show; do
+	"$R --help > $tmp/h && for c in check replay run send show; do grep -q \"^  \$c \" $tmp/h || exit 1; done"
+for c in check replay run send show; do
 	t "$c --help" sh -c "$R $c --help | grep -q '^usage: riposte $c'"
 	t "$c with a bad option exits 2" sh -c \
 		"$R $c --no-such-option > /dev/null 2>&1; [ \$? = 2 ]"
@@ -78,10 +78,34 @@ else
 	t "hardened: _FORTIFY_SOURCE" grep -qE '__(memcpy|snprintf|fprintf)_chk' $tmp/elf
 fi
 
+# riposte.8 and the help texts agree: every subcommand --help lists is in
+# the man page's synopsis, and every option of its --help is described in
+# its section (".Ss riposte CMD", rendered).
+t "riposte.8 lints clean" sh -c \
+	"mandoc -T lint -W warning src/riposte.8 > $tmp/lint8 2>&1; [ ! -s $tmp/lint8 ]"
+mandoc -T ascii src/riposte.8 | col -b > $tmp/man8
+cmds=$($R --help | sed -n 's/^  \([a-z][a-z]*\)  .*/\1/p')
+for c in $cmds; do
+	t "riposte.8 synopsis has $c" grep -q "^ *riposte $c " $tmp/man8
+	awk -v c="riposte $c" '$0 ~ "^   " c "$" { on = 1; next }
+		on && /^   [a-z]/ { exit } on && /^[A-Z]/ { exit } on' \
+		$tmp/man8 > $tmp/sec-$c
+	opts=$($R $c --help | grep -oE '^ +(-[a-zA-Z]|--[a-z-]+)(, (-[a-zA-Z]|--[a-z-]+))*' |
+		tr ',' '\n' | tr -d ' ' | sort -u)
+	missing=
+	for o in $opts; do
+		grep -qE -- "(^|[^-a-z])$o([^a-z-]|$)" $tmp/sec-$c || missing="$missing $o"
+	done
+	if [ -s $tmp/sec-$c ] && [ -z "$missing" ]; then
+		ok "riposte.8 describes every option of $c --help ($(echo $opts | wc -w))"
+	else
+		ko "riposte.8 section $c lacks:$missing"
+	fi
+done
 t "riposte.rules.5 lints clean" sh -c \
 	"mandoc -T lint -W warning src/riposte.rules.5 > $tmp/lint 2>&1; [ ! -s $tmp/lint ]"
 t "make install PREFIX DESTDIR" sh -c \
-	"make -s install PREFIX=/opt/rp DESTDIR=$tmp/root > /dev/null && [ -x $tmp/root/opt/rp/sbin/riposte ] && [ -f $tmp/root/opt/rp/share/man/man5/riposte.rules.5 ]"
+	"make -s install PREFIX=/opt/rp DESTDIR=$tmp/root > /dev/null && [ -x $tmp/root/opt/rp/sbin/riposte ] && [ -f $tmp/root/opt/rp/share/man/man5/riposte.rules.5 ] && [ -f $tmp/root/opt/rp/share/man/man8/riposte.8 ]"
 
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ] && [ "$pass" -gt 0 ]

@@ -1135,6 +1135,11 @@ static void defaults(const struct tmpl *t, struct pkt *o)
 		case TL_ICMP6:
 			o->has |= PKT_L_ICMP6;
 			o->icmp6.type = (uint8_t)c->type;
+			/* Neighbour discovery goes with hop limit 255 (RFC 4861
+			 * 6.1, 7.1: any other is dropped), as Scapy's ND
+			 * layers set it; a template's hlim= still wins. */
+			if (c->type >= 133 && c->type <= 137)
+				o->ip6.hlim = 255;
 			if (c->type == 136)
 				o->icmp6.word = 0xa0000000u; /* R=1, O=1 */
 			else if (c->type == 134)

@@ -120,6 +120,7 @@ check: unit golden errors cli scapy live
 cli: riposte
 	$(Q)sh tests/cli.sh ./riposte
 	$(Q)sh tests/send.sh ./riposte
+	$(Q)sh tests/conf.sh ./riposte
 
 live: riposte $(LIB)
 	$(Q)if [ "$$(id -u)" = 0 ]; then RIPOSTE_LIB=$(LIB) sh tests/live/run.sh ./riposte; \
@@ -227,7 +228,7 @@ scan:
 DEBIAN_PKGS := make gcc pkg-config libpcap-dev libev-dev libmnl-dev \
 	libnftnl-dev libsodium-dev libseccomp-dev libcmocka-dev clang clang-tools llvm python3 python3-scapy tcpdump \
 	iproute2 nftables iputils-ping netcat-openbsd nmap hping3 curl \
-	tcpreplay mandoc clang-format valgrind
+	tcpreplay mandoc clang-format valgrind systemd
 
 deps:
 	$(Q)missing=""; \
@@ -253,6 +254,17 @@ install: riposte
 	@set -e; for m in $(wildcard src/*.[1-8]); do \
 		s=$${m##*.}; install -d $(DESTDIR)$(MANDIR)/man$$s; \
 		install -m 0644 $$m $(DESTDIR)$(MANDIR)/man$$s/; done
+	@# The conf is the admin's once installed: never overwritten.
+	install -d $(DESTDIR)/etc/riposte
+	@if [ -e $(DESTDIR)/etc/riposte/riposte.conf ]; then \
+		echo "kept $(DESTDIR)/etc/riposte/riposte.conf"; else \
+		install -m 0644 conf/riposte.conf $(DESTDIR)/etc/riposte/; fi
+	@# The units name the binary where BINDIR puts it.
+	install -d $(DESTDIR)$(PREFIX)/lib/systemd/system
+	@set -e; for u in riposte.service riposte@.service; do \
+		sed 's|/usr/local/sbin/riposte|$(BINDIR)/riposte|g' conf/$$u \
+			> $(DESTDIR)$(PREFIX)/lib/systemd/system/$$u; \
+		chmod 0644 $(DESTDIR)$(PREFIX)/lib/systemd/system/$$u; done
 
 FORMAT_SRC = $(wildcard src/*.[ch] src/*/*.[ch])
 

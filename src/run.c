@@ -63,6 +63,7 @@ struct run {
 	ev_timer tick;
 	uint32_t tick_at; /* engine ms it is set for; 0 not set */
 	ev_timer stats; /* --stats-interval */
+	bool failed; /* the capture broke: exit 1, not 0 */
 };
 
 void run_usage(FILE *out)
@@ -88,7 +89,8 @@ void run_usage(FILE *out)
 	      "  -w FILE, --write FILE\n"
 	      "                    write every frame seen and sent to FILE "
 	      "(pcap)\n"
-	      "  --stats-interval S  print the counters every S seconds\n"
+	      "  --stats-interval S  print the counters every S seconds "
+	      "(0: off)\n"
 	      "  -v                narrate on stderr: each connection as a "
 	      "ladder,\n"
 	      "                    its state transitions, the rule that "
@@ -311,7 +313,9 @@ static void on_readable(struct ev_loop *loop, ev_io *w, int revents)
 		io_pcapfile_flush(r->pcap);
 	tick_arm(r);
 	if (n < 0) {
+		/* The interface went away: a failure (systemd restarts it). */
 		fprintf(stderr, "riposte: capture: %s\n", err);
+		r->failed = true;
 		ev_break(loop, EVBREAK_ALL);
 	}
 }
@@ -507,7 +511,7 @@ static int run_loop(struct run *r)
 	}
 	ev_run(loop, 0);
 	print_counters(r, stderr);
-	return 0;
+	return r->failed ? 1 : 0;
 }
 
 int run_main(int argc, char *argv[])
@@ -562,14 +566,15 @@ int run_main(int argc, char *argv[])
 			cli.write = optarg;
 			break;
 		case O_STATS:
+			/* 0 is off, as in the file (it overrides one). */
 			if (parse_int(optarg, CONF_STATS_MAX,
-				      &cli.stats_interval) < 0 ||
-			    cli.stats_interval < 1)
+				      &cli.stats_interval) < 0)
 				return cmd_usage_error(
 					"run", run_usage,
-					"bad stats-interval '%s' (1 to %d "
-					"seconds)",
+					"bad stats-interval '%s' (0, off, to "
+					"%d seconds)",
 					optarg, CONF_STATS_MAX);
+			cli.stats_set = true;
 			break;
 		case O_LOG:
 			cli.log = optarg;
@@ -662,7 +667,7 @@ int run_main(int argc, char *argv[])
 		r.conf.flows_max = cli.flows_max;
 	if (cli.write)
 		r.conf.write = cli.write;
-	if (cli.stats_interval)
+	if (cli.stats_set)
 		r.conf.stats_interval = cli.stats_interval;
 	if (argc - optind == 1)
 		r.conf.rules = argv[optind];

@@ -34,6 +34,7 @@ struct run_conf {
 	int verbose; /* -1 unset */
 	const char *write; /* -w: a pcap of every frame seen and sent */
 	int stats_interval; /* seconds; 0: counters on SIGUSR1 only */
+	bool stats_set; /* the command line gave it (0 too) */
 	/* Storage for the strings above when they come from a file. */
 	char *store;
 };

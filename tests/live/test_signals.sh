@@ -5,6 +5,7 @@
 # counters), `nft list tables` in riposte's namespace shows no riposte
 # table within 1 s (polled every 50 ms, 20 times); SIGINT the same.  A rule
 # file with an error exits 2, says file:line:col, and creates no table.
+# When its interface is deleted under it, riposte exits 1 with the reason.
 #
 #   bash tests/live/test_signals.sh RIPOSTE
 set -u
@@ -65,4 +66,16 @@ grep -q "^$LAB_DIR/bad.rules:2:[0-9]*: error: " "$RIPOSTE_ERR" ||
 	lab_fail "bad rules: no file:line:col error: $(cat "$RIPOSTE_ERR")"
 no_table || lab_fail "bad rules: a riposte table exists: $(lab_r nft list tables)"
 lab_ok "bad rules: exit 2, $(head -n 1 "$RIPOSTE_ERR"), no table"
+# The interface goes away under riposte: it says so and exits 1 (a
+# failure, which a service manager restarts), counters printed, no table.
+lab_riposte "$RULES/web-server.rules" || lab_fail "riposte did not start"
+lab_r ip link del "$LAB_RIF" || lab_fail "cannot delete $LAB_RIF"
+lab_wait 100 0.05 sh -c "! kill -0 $RIPOSTE_PID 2>/dev/null" ||
+	lab_fail "riposte still runs after its interface went away"
+lab_riposte_stop TERM
+[ "$RIPOSTE_RC" = 1 ] || lab_fail "interface gone: exit $RIPOSTE_RC, want 1"
+grep -q '^riposte: capture: ' "$RIPOSTE_ERR" ||
+	lab_fail "interface gone: no reason: $(cat "$RIPOSTE_ERR")"
+no_table || lab_fail "interface gone: a riposte table exists"
+lab_ok "interface gone: exit 1, $(grep '^riposte: capture: ' "$RIPOSTE_ERR")"
 echo "test_signals: all checks passed"

@@ -1932,9 +1932,13 @@ static void timer_fire(struct engine *e, struct flow *f, uint32_t now,
 			f->rto =
 				(uint16_t)(f->rto * 2u > RTO_MAX ? RTO_MAX :
 								   f->rto * 2u);
-			note(e, f, f->state, "no ACK: the SYN-ACK again", res);
-			if (synack_send(e, f, now, res, false))
+			/* (Held back without amplification: said only when
+			 * sent.) */
+			if (synack_send(e, f, now, res, false)) {
+				note(e, f, f->state,
+				     "no ACK: the SYN-ACK again", res);
 				e->retransmits++;
+			}
 			f->rto_at = at(now, f->rto);
 		} else if (f->flags & FLOW_F_PERSIST) {
 			if (++f->retries > PROBE_RETRIES) {

@@ -43,7 +43,7 @@ heading() { printf '\n==== %s ====\n' "$*"; }
 # (no new line for 0.2 s, at most 3 s).
 riposte_saw()
 {
-	local n prev=-1 i=0 label=${1:-"riposte saw (its -v narration; < in, > out, [rule]):"}
+	local n prev=-1 i=0 label=${1:-"riposte saw (its -v ladder: the client on the left, riposte on the right):"}
 	while [ "$i" -lt 15 ]; do
 		n=$(wc -l <"$RIPOSTE_ERR")
 		[ "$n" = "$prev" ] && break

@@ -53,7 +53,7 @@ lab_riposte_conf -c "$LAB_DIR/one.conf" ||
 grep -q "^riposte: answering on $LAB_RIF: .* from $LAB_DIR/a.rules, firewall table riposte installed" \
 	"$RIPOSTE_ERR" || lab_fail "one.conf: $(head -n 1 "$RIPOSTE_ERR")"
 answers "$A" || lab_fail "one.conf: $A does not answer"
-grep -q "^riposte: < IP $LAB_C4 > $A: ICMP echo request" "$RIPOSTE_ERR" ||
+grep -qE -- "\|--ICMP-+>\| IP $LAB_C4 > $A: ICMP echo request" "$RIPOSTE_ERR" ||
 	lab_fail "one.conf: verbose = on, but no narration"
 lab_riposte_stop TERM
 grep -q '"event":"reply"' "$LAB_DIR/one.jsonl" ||
@@ -74,7 +74,7 @@ grep -q "^riposte: answering on $LAB_RIF: .* from $LAB_DIR/b.rules, firewall off
 answers "$B" || lab_fail "two.conf: $B (the command line's rules) does not answer"
 silent "$A" || lab_fail "two.conf: $A (the file's rules) answers"
 has_table && lab_fail "two.conf: firewall = off, but a table is installed"
-grep -q "^riposte: < IP $LAB_C4 > $B: ICMP echo request" "$RIPOSTE_ERR" ||
+grep -qE -- "\|--ICMP-+>\| IP $LAB_C4 > $B: ICMP echo request" "$RIPOSTE_ERR" ||
 	lab_fail "two.conf: verbose = yes, but no narration"
 lab_riposte_stop TERM
 lab_ok "command line wins: -i $LAB_RIF and b.rules over the file; firewall = off and verbose = yes kept"
@@ -84,7 +84,7 @@ lab_riposte -c "$here/../../conf/riposte.conf" "$LAB_DIR/a.rules" ||
 	lab_fail "riposte -c conf/riposte.conf did not start"
 has_table || lab_fail "conf/riposte.conf: firewall = on, but no table"
 answers "$A" || lab_fail "conf/riposte.conf: $A does not answer"
-if grep -q '^riposte: <' "$RIPOSTE_ERR"; then
+if grep -qE -- '\|--.*>\|' "$RIPOSTE_ERR"; then
 	lab_fail "conf/riposte.conf: verbose = off, but riposte narrates"
 fi
 lab_riposte_stop TERM

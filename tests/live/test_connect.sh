@@ -103,12 +103,19 @@ lab_riposte_stop TERM
 # knows.)
 ports=$(syn_ports)
 for p in $ports; do
-	grep -qE "^riposte: > IP6? ($V4|$V6)\.80 > ($LAB_C4|$LAB_C6)\.$p: Flags \[S\.\]" \
-		"$RIPOSTE_ERR" || lab_fail "riposte did not narrate its SYN-ACK to port $p"
-	if grep -E "^riposte: > IP6? ($V4|$V6)\.80 > ($LAB_C4|$LAB_C6)\.$p: Flags \[R" \
-		"$RIPOSTE_ERR"; then
-		lab_fail "riposte itself sent the RST to port $p"
-	fi
+	# The -v ladder: the connection's number from its header, then
+	# riposte's arrows in it.
+	ids=$(grep -E "^#[0-9]+ client ($LAB_C4|$LAB_C6)\.$p <-> riposte ($V4|$V6)\.80$" \
+		"$RIPOSTE_ERR" | cut -d' ' -f1)
+	[ -n "$ids" ] || lab_fail "riposte did not narrate a connection from port $p"
+	synack=0
+	for id in $ids; do
+		grep -qE -- "^[0-9:.]+ $id +\|<-+S\.--\|" "$RIPOSTE_ERR" && synack=1
+		if grep -E -- "^[0-9:.]+ $id +\|<-+R\.?--\|" "$RIPOSTE_ERR"; then
+			lab_fail "riposte itself sent the RST to port $p"
+		fi
+	done
+	[ $synack = 1 ] || lab_fail "riposte did not narrate its SYN-ACK to port $p"
 done
 lab_ok "client capture: each SYN got the kernel's RST (riposte sent SYN-ACKs only):" $ports
 echo "test_connect: all checks passed"

@@ -36,9 +36,10 @@ for a in "$V4" "$V6"; do
 	# veth backlog, which is not riposte's doing.
 	echo "$out" | grep -Eq '3 packets transmitted, [23] received' ||
 		lab_fail "ping $fam $a: $out"
-	if [ "$fam" = -6 ]; then want="> IP6 $a > .*echo reply"; else
-		want="> IP $a > .*echo reply"; fi
-	n=$(grep -c "$want" "$RIPOSTE_ERR")
+	# Its -v ladder: an arrow from riposte's rail per reply.
+	if [ "$fam" = -6 ]; then want="\|<-+ICMP6--\| IP6 $a > .*echo reply"
+	else want="\|<-+ICMP--\| IP $a > .*echo reply"; fi
+	n=$(grep -cE -- "$want" "$RIPOSTE_ERR")
 	[ "$n" -ge 3 ] || lab_fail "riposte sent $n echo replies from $a, want 3"
 	lab_ok "ping $fam $a: $(echo "$out" | grep 'packets transmitted'); riposte sent $n replies"
 	neigh=$(lab_c ip neigh show "$a" dev "$LAB_CIF")

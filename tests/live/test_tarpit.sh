@@ -72,8 +72,8 @@ sys.exit(0 if rows and rows[0][1] == "5" else 1)
 PY
 ) || lab_fail "connect() to the tarpit: $out"
 lab_ok "kernel connect() to 203.0.113.7:80 established, its 5 bytes held in Send-Q"
-sent_data=$(grep -cE '^riposte: < IP 198\.51\.100\.2\.[0-9]+ > 203\.0\.113\.7\.80: .*length [1-9]' \
-	"$RIPOSTE_ERR")
+# In the -v ladder, a client's arrow with data has its length on it.
+sent_data=$(grep -cE -- '\|--[FSRPUEW.]+ [1-9][0-9]*-*>\|' "$RIPOSTE_ERR")
 [ "$sent_data" = 0 ] || lab_fail "the client sent data through a zero window"
 lab_riposte_stop TERM
 [ "$RIPOSTE_RC" = 0 ] || lab_fail "riposte exit $RIPOSTE_RC after SIGTERM"

@@ -9,9 +9,19 @@
  * outside [...]) is read, and only the conjuncts "ip", "ip6", "tcp",
  * "udp", "icmp", "icmp6", "tcp dst port N", "udp dst port N" are used.  A key is a
  * necessary condition; the filter still decides.  A frame's candidates
- * are three sorted lists (no key, its protocol, its protocol and port),
- * walked merged in file order, so the first match still wins.  A frame
- * that did not dissect cleanly proves no key and is tried against all.
+ * are sorted lists (no key, its protocol, its protocol and port), walked
+ * merged in file order, so the first match still wins.
+ *
+ * Host rules are keyed by address instead: each answers only for its
+ * host's addresses, so a frame's candidates among them are the rules of
+ * the host that has the address it asks for (its destination; the ARP
+ * target; the target of a neighbour solicitation).  Ten thousand hosts
+ * then cost a frame one lookup, not ten thousand address compares.
+ *
+ * A frame that did not dissect cleanly is answered by no host rule
+ * (host_match says so); if its transport header was read whole, its keys
+ * are what libpcap would read too and still narrow the filter rules;
+ * else (it broke in an IP header) every filter rule is a candidate.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -30,11 +40,20 @@ struct port_slot {
 	struct idx_list l;
 };
 
+/* The host rules of one address. */
+struct addr_slot {
+	uint8_t a[16];
+	uint8_t family; /* 4 or 6; 0: empty */
+	struct idx_list l;
+};
+
 struct dispatch {
 	struct idx_list generic;
 	struct idx_list proto[256];
 	struct port_slot *slots;
 	size_t n_slots; /* a power of two */
+	struct addr_slot *addrs;
+	size_t n_addrs; /* a power of two */
 };
 
 static int list_add(struct arena *a, struct idx_list *l, unsigned idx)
@@ -73,6 +92,29 @@ static struct port_slot *slot_find(const struct dispatch *ds, uint32_t key,
 			if (!insert)
 				return NULL;
 			s->key = key + 1;
+			return s;
+		}
+	}
+}
+
+static struct addr_slot *addr_find(const struct dispatch *ds, int family,
+				   const uint8_t *a, bool insert)
+{
+	size_t i, mask = ds->n_addrs - 1, len = family == 4 ? 4 : 16;
+	uint32_t h = 2166136261u;
+
+	for (i = 0; i < len; i++)
+		h = (h ^ a[i]) * 16777619u;
+	for (i = hash32(h ^ (uint32_t)family) & mask;; i = (i + 1) & mask) {
+		struct addr_slot *s = &ds->addrs[i];
+
+		if (s->family == family && memcmp(s->a, a, len) == 0)
+			return s;
+		if (!s->family) {
+			if (!insert)
+				return NULL;
+			s->family = (uint8_t)family;
+			memcpy(s->a, a, len);
 			return s;
 		}
 	}
@@ -237,24 +279,29 @@ static int add_keyed(struct ruleset *rs, const struct crule *r, int proto,
 int dispatch_build(struct ruleset *rs)
 {
 	struct dispatch *ds;
-	size_t i, want = 16;
+	size_t i, k, want = 16, addrs = 16;
 	int rc = 0;
 
 	while (want < 2 * rs->n_rules + 16)
 		want *= 2;
+	for (k = 0, i = 0; i < rs->n_hosts; i++)
+		k += rs->hosts[i].n_addrs;
+	while (addrs < 2 * k + 16)
+		addrs *= 2;
 	ds = arena_alloc(&rs->arena, sizeof(*ds));
 	if (!ds)
 		return -ENOMEM;
 	ds->slots = arena_calloc(&rs->arena, want, sizeof(*ds->slots));
-	if (!ds->slots)
+	ds->addrs = arena_calloc(&rs->arena, addrs, sizeof(*ds->addrs));
+	if (!ds->slots || !ds->addrs)
 		return -ENOMEM;
 	ds->n_slots = want;
+	ds->n_addrs = addrs;
 	rs->dispatch = ds;
 	for (i = 0; i < rs->n_rules && !rc; i++) {
 		const struct crule *r = &rs->rules[i];
 		int proto, port, family;
 		bool exact;
-		const struct ast_ports *p = r->ports;
 
 		switch (r->kind) {
 		case CRULE_FILTER:
@@ -262,47 +309,46 @@ int dispatch_build(struct ruleset *rs)
 					    &port, &family, &exact);
 			rc = add_keyed(rs, r, proto, port);
 			break;
-		case CRULE_ARP:
-			rc = add_keyed(rs, r, -1, -1);
-			break;
-		case CRULE_ND:
-			rc = add_keyed(rs, r, 58, -1);
-			break;
-		case CRULE_PING:
-			rc = add_keyed(rs, r, 1, -1);
-			if (!rc)
-				rc = add_keyed(rs, r, 58, -1);
-			break;
-		case CRULE_TCP:
-		case CRULE_UDP:
-			proto = r->kind == CRULE_TCP ? 6 : 17;
-			if (p && !p->any && p->n_ranges == 1 &&
-			    p->ranges[0].lo == p->ranges[0].hi)
-				rc = add_keyed(rs, r, proto, p->ranges[0].lo);
-			else if (p && !p->any && p->n_ranges <= 16) {
-				size_t k;
-				unsigned span = 0;
+		default:
+			/* A host rule: under each of its host's addresses
+			 * that its kind answers for. */
+			for (k = 0; k < r->host->n_addrs && !rc; k++) {
+				const struct ast_addr *a = &r->host->addrs[k];
+				int fam = a->family == AF_INET ? 4 : 6;
+				struct addr_slot *s;
 
-				for (k = 0; k < p->n_ranges; k++)
-					span += p->ranges[k].hi -
-						p->ranges[k].lo + 1u;
-				if (span > 64) {
-					rc = add_keyed(rs, r, proto, -1);
-					break;
-				}
-				for (k = 0; k < p->n_ranges && !rc; k++)
-					for (port = p->ranges[k].lo;
-					     port <= p->ranges[k].hi && !rc;
-					     port++)
-						rc = add_keyed(rs, r, proto,
-							       port);
-			} else {
-				rc = add_keyed(rs, r, proto, -1);
+				if ((r->kind == CRULE_ARP && fam != 4) ||
+				    (r->kind == CRULE_ND && fam != 6))
+					continue;
+				s = addr_find(ds, fam, a->a, true);
+				rc = list_add(&rs->arena, &s->l, r->index);
 			}
 			break;
 		}
 	}
 	return rc;
+}
+
+/* The address a host would have to own to answer q; NULL if none can. */
+static const uint8_t *claimed(const struct pkt *q, int *family)
+{
+	if (q->has & PKT_L_ARP) {
+		*family = 4;
+		return pkt_arp_is_eth_ip4(&q->arp) ? q->arp.pdst : NULL;
+	}
+	if ((q->has & PKT_L_ICMP6) && q->icmp6.type == 135) {
+		*family = 6; /* neighbour solicitation: its target */
+		return q->icmp6.tgt;
+	}
+	if (q->has & PKT_L_IP) {
+		*family = 4;
+		return q->ip.dst;
+	}
+	if (q->has & PKT_L_IP6) {
+		*family = 6;
+		return q->ip6.dst;
+	}
+	return NULL;
 }
 
 const struct crule *dispatch_find(const struct ruleset *rs, const struct pkt *q,
@@ -311,23 +357,34 @@ const struct crule *dispatch_find(const struct ruleset *rs, const struct pkt *q,
 				  void *ctx)
 {
 	const struct dispatch *ds = rs->dispatch;
-	const struct idx_list *l[3];
-	size_t at[3] = { 0, 0, 0 }, n = 0, k;
-	int proto = -1, dport = -1;
+	const struct idx_list *l[4];
+	size_t at[4] = { 0, 0, 0, 0 }, n = 0, k;
+	/* generic, the address, the protocol, the port: four lists. */
+	int proto = -1, dport = -1, family;
 	unsigned last = ~0u;
+	const uint8_t *a;
 
-	if (q->verdict != PKT_OK) {
+	if (q->verdict != PKT_OK &&
+	    !(q->has & (PKT_L_TCP | PKT_L_UDP | PKT_L_ICMP | PKT_L_ICMP6))) {
 		/*
-		 * A frame the dissector could not finish may still match a
-		 * filter that reads its bytes directly (ip[9] of a truncated
-		 * header): no key is proven, so every rule is a candidate.
+		 * Broken in or before a transport header, a frame may still
+		 * match a filter that reads its bytes directly (ip[9] of a
+		 * truncated header): no key is proven, so every filter rule
+		 * is a candidate.  No host rule answers it.
 		 */
 		for (k = 0; k < rs->n_rules; k++)
-			if (match(&rs->rules[k], q, ctx))
+			if (rs->rules[k].kind == CRULE_FILTER &&
+			    match(&rs->rules[k], q, ctx))
 				return &rs->rules[k];
 		return NULL;
 	}
 	l[n++] = &ds->generic;
+	if (q->verdict == PKT_OK && (a = claimed(q, &family))) {
+		const struct addr_slot *s = addr_find(ds, family, a, false);
+
+		if (s)
+			l[n++] = &s->l;
+	}
 	if (q->has & (PKT_L_IP | PKT_L_IP6))
 		proto = (q->has & PKT_L_IP) ? q->ip.proto : q->ip6.next;
 	if (proto >= 0) {

@@ -150,7 +150,7 @@ static int parse_num(const char *s, uint64_t max, uint64_t *v)
 {
 	char *end;
 
-	if (*s < '0' || *s > '9')
+	if (!s || *s < '0' || *s > '9')
 		return -1;
 	errno = 0;
 	*v = strtoull(s, &end, 10);

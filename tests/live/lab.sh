@@ -19,6 +19,7 @@
 #                            to exit by itself (killed after 10 s)
 #   lab_counter NAME         a counter (frames, replies, sent...) from the
 #                            last counter line riposte printed
+#   lab_flows_line           SIGUSR1, then the flows line of the counters
 #   lab_tcpdump FILE ARGS... tcpdump --immediate-mode -l -n ARGS... on c0 in
 #                            $LAB_C, its text to FILE; returns once it is
 #                            listening.  lab_tcpdump_stop ends it.
@@ -303,6 +304,19 @@ PY
 lab_grep_wait()
 {
 	lab_wait 100 0.05 grep -qsE "$2" "$1" && grep -m1 -E "$2" "$1"
+}
+
+# lab_flows_line: asks riposte for its counters (SIGUSR1) and prints the
+# flows line of them, without "riposte: " (waits at most 200 x 50 ms).
+lab_flows_line()
+{
+	local before
+	before=$(grep -c '^riposte: flows ' "$RIPOSTE_ERR")
+	kill -USR1 "$RIPOSTE_PID"
+	lab_wait 200 0.05 eval \
+		'[ "$(grep -c "^riposte: flows " "$RIPOSTE_ERR")" -gt '"$before"' ]' ||
+		lab_fail "no counters 10 s after SIGUSR1"
+	grep '^riposte: flows ' "$RIPOSTE_ERR" | tail -n 1 | sed 's/^riposte: //'
 }
 
 # lab_counter NAME: the value of counter NAME (frames, replies, sent, ...)

@@ -24,18 +24,7 @@ host $V4 {
 EOF
 lab_riposte "$LAB_DIR/close.rules" || lab_fail "riposte did not start"
 
-# The flows line of riposte's counters (SIGUSR1).
-flows_line()
-{
-	local before
-	before=$(grep -c '^riposte: flows ' "$RIPOSTE_ERR")
-	kill -USR1 "$RIPOSTE_PID"
-	lab_wait 100 0.05 eval \
-		'[ "$(grep -c "^riposte: flows " "$RIPOSTE_ERR")" -gt '"$before"' ]' ||
-		lab_fail "no counters after SIGUSR1"
-	grep '^riposte: flows ' "$RIPOSTE_ERR" | tail -n 1 | sed 's/^riposte: //'
-}
-counter() { flows_line | sed -n "s/.*[(,] *\([0-9]*\) $1[,)].*/\1/p"; }
+counter() { lab_flows_line | sed -n "s/.*[(,] *\([0-9]*\) $1[,)].*/\1/p"; }
 # open_is N: riposte holds N flows.
 open_is() { [ "$(counter open)" = "$1" ]; }
 
@@ -71,23 +60,23 @@ lab_wait 20 0.05 open_is 0 || lab_fail "flows open before any client"
 r0=$(counter reset)
 out=$(client rst) || lab_fail "RST client: $out"
 lab_wait 20 0.05 open_is 0 ||
-	lab_fail "the flow outlived the client's RST: $(flows_line)"
+	lab_fail "the flow outlived the client's RST: $(lab_flows_line)"
 r1=$(counter reset)
 [ "$r1" = $((r0 + 1)) ] || lab_fail "reset count $r0 -> $r1, want one more"
-lab_ok "$out: the flow is gone ($(flows_line))"
+lab_ok "$out: the flow is gone ($(lab_flows_line))"
 
 # --- The client's FIN ----------------------------------------------------------
 c0=$(counter closed)
 lab_tcpdump "$LAB_DIR/fin.txt" -S tcp port 22
 out=$(client fin) || lab_fail "FIN client: $out"
 lab_wait 20 0.05 open_is 0 ||
-	lab_fail "the flow outlived the client's FIN: $(flows_line)"
+	lab_fail "the flow outlived the client's FIN: $(lab_flows_line)"
 c1=$(counter closed)
 [ "$c1" = $((c0 + 1)) ] || lab_fail "closed count $c0 -> $c1, want one more"
 lab_wait 40 0.05 grep -qE "> $LAB_C4\.[0-9]+: Flags \[F\.\]" "$LAB_DIR/fin.txt" ||
 	lab_fail "no FIN from riposte in the capture: $(cat "$LAB_DIR/fin.txt")"
 lab_tcpdump_stop
-lab_ok "$out: the flow is gone ($(flows_line))"
+lab_ok "$out: the flow is gone ($(lab_flows_line))"
 lab_log "   the client's capture of the close:"
 grep -E 'Flags \[(F\.|\.)\], (seq|ack)' "$LAB_DIR/fin.txt" | tail -n 4 |
 	sed 's/^/     /'
@@ -109,8 +98,8 @@ sys.exit(0 if got == b"bye\r\n" else 1)
 PY
 ) || lab_fail "server close: $out"
 lab_wait 20 0.05 open_is 0 ||
-	lab_fail "the flow outlived both FINs: $(flows_line)"
-lab_ok "$out: the flow is gone ($(flows_line))"
+	lab_fail "the flow outlived both FINs: $(lab_flows_line)"
+lab_ok "$out: the flow is gone ($(lab_flows_line))"
 lab_riposte_stop TERM
 [ "$RIPOSTE_RC" = 0 ] || lab_fail "riposte exit $RIPOSTE_RC after SIGTERM"
 echo "test_close: all checks passed"

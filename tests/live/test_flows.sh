@@ -32,17 +32,6 @@ EOF
 cc -std=c11 -O2 -Wall -pthread -o "$LAB_DIR/syngen" "$here/../bench/syngen.c" ||
 	lab_fail "cannot build syngen"
 
-# The flows line of riposte's counters (SIGUSR1).
-flows_line()
-{
-	local before
-	before=$(grep -c '^riposte: flows ' "$RIPOSTE_ERR")
-	kill -USR1 "$RIPOSTE_PID"
-	lab_wait 100 0.05 eval \
-		'[ "$(grep -c "^riposte: flows " "$RIPOSTE_ERR")" -gt '"$before"' ]' ||
-		lab_fail "no counters after SIGUSR1"
-	grep '^riposte: flows ' "$RIPOSTE_ERR" | tail -n 1 | sed 's/^riposte: //'
-}
 rss() { sed -n "s/^$1:[[:space:]]*\([0-9]*\) kB/\1/p" "/proc/$RIPOSTE_PID/status"; }
 
 # --- 1. 500 connections at once ------------------------------------------------
@@ -88,10 +77,10 @@ PY
 ) || lab_fail "500 connections: $out"
 lab_ok "500 connections at once: $out"
 # Each flow ends once the client's FIN is acknowledged: none stays.
-no_flow_open() { flows_line | grep -q '^flows [0-9]* (0 open,'; }
+no_flow_open() { lab_flows_line | grep -q '^flows [0-9]* (0 open,'; }
 lab_wait 100 0.05 no_flow_open ||
-	lab_fail "flows left open after 500 closed connections: $(flows_line)"
-lab_ok "every flow ended: $(flows_line)"
+	lab_fail "flows left open after 500 closed connections: $(lab_flows_line)"
+lab_ok "every flow ended: $(lab_flows_line)"
 lab_riposte_stop TERM
 
 # --- 2. flows-max 64 and 100,000 spoofed SYNs --------------------------------
@@ -132,7 +121,7 @@ wait "$fpid"
 LAB_PIDS=$(printf '%s\n' $LAB_PIDS | grep -vx "$fpid" | tr '\n' ' ')
 lab_ok "a connection during the flood completes: $out"
 lab_log "   flood: $(cat "$LAB_DIR/flood1.txt")"
-line=$(flows_line)
+line=$(lab_flows_line)
 lab_log "   riposte: $line"
 open=$(echo "$line" | sed -n 's/.*(\([0-9]*\) open.*/\1/p')
 cookies=$(echo "$line" | sed -n 's/.*SYN cookies \([0-9]*\) sent.*/\1/p')
@@ -144,7 +133,7 @@ taken=$(echo "$line" | sed -n 's/.* \([0-9]*\) taken.*/\1/p')
 anon1=$(rss RssAnon)
 flood >"$LAB_DIR/flood2.txt" 2>&1 || lab_fail "second flood"
 anon2=$(rss RssAnon)
-line=$(flows_line)
+line=$(lab_flows_line)
 open=$(echo "$line" | sed -n 's/.*(\([0-9]*\) open.*/\1/p')
 [ "${open:-999}" -le 64 ] || lab_fail "$open flows open after the second flood"
 lab_log "   RssAnon: ${anon0} kB before, ${anon1} kB after 100,000 SYNs," \

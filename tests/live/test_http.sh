@@ -34,18 +34,7 @@ EOF
 
 lab_riposte "$LAB_DIR/http.rules" || lab_fail "riposte did not start"
 
-# The flows line of riposte's counters (SIGUSR1), as "key value" pairs.
-flows_line()
-{
-	local before
-	before=$(grep -c '^riposte: flows ' "$RIPOSTE_ERR")
-	kill -USR1 "$RIPOSTE_PID"
-	lab_wait 100 0.05 eval \
-		'[ "$(grep -c "^riposte: flows " "$RIPOSTE_ERR")" -gt '"$before"' ]' ||
-		lab_fail "no counters after SIGUSR1"
-	grep '^riposte: flows ' "$RIPOSTE_ERR" | tail -n 1
-}
-retransmissions() { flows_line | sed -n 's/.*retransmissions \([0-9]*\).*/\1/p'; }
+retransmissions() { lab_flows_line | sed -n 's/.*retransmissions \([0-9]*\).*/\1/p'; }
 
 # fetch URL OUT: curl's "code size" for URL, the body in OUT.
 fetch()
@@ -67,7 +56,7 @@ for url in "http://$V4/big" "http://[$V6]/big"; do
 	lab_ok "curl $url: 200, 1048576 bytes, identical"
 done
 r0=$(retransmissions)
-lab_log "   riposte: $(flows_line | sed 's/^riposte: //')"
+lab_log "   riposte: $(lab_flows_line | sed 's/^riposte: //')"
 
 # --- With 5% loss each way --------------------------------------------------
 lab_c nft -f - <<EOF || lab_fail "nft loss table"
@@ -103,7 +92,7 @@ r1=$(retransmissions)
 	lab_fail "riposte retransmitted nothing under loss ($r0 -> $r1)"
 lab_ok "loss: $din frames to the client and $dout from it dropped;" \
 	"riposte retransmitted $((r1 - r0)) segments"
-lab_log "   riposte: $(flows_line | sed 's/^riposte: //')"
+lab_log "   riposte: $(lab_flows_line | sed 's/^riposte: //')"
 lab_riposte_stop TERM
 [ "$RIPOSTE_RC" = 0 ] || lab_fail "riposte exit $RIPOSTE_RC after SIGTERM"
 echo "test_http: all checks passed"

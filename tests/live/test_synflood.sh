@@ -55,17 +55,6 @@ EOF
 cc -std=c11 -O2 -Wall -pthread -o "$LAB_DIR/syngen" "$here/../bench/syngen.c" ||
 	lab_fail "cannot build syngen"
 
-# The flows line of riposte's counters (SIGUSR1), without "riposte: ".
-flows_line()
-{
-	local before
-	before=$(grep -c '^riposte: flows ' "$RIPOSTE_ERR")
-	kill -USR1 "$RIPOSTE_PID"
-	lab_wait 200 0.05 eval \
-		'[ "$(grep -c "^riposte: flows " "$RIPOSTE_ERR")" -gt '"$before"' ]' ||
-		lab_fail "no counters 10 s after SIGUSR1"
-	grep '^riposte: flows ' "$RIPOSTE_ERR" | tail -n 1 | sed 's/^riposte: //'
-}
 open_of() { echo "$1" | sed -n 's/.*(\([0-9]*\) open.*/\1/p'; }
 rss() { sed -n "s/^$1:[[:space:]]*\([0-9]*\) kB/\1/p" "/proc/$RIPOSTE_PID/status"; }
 field() { echo "$2" | tr ' ' '\n' | sed -n "s/^$1=//p"; }
@@ -123,7 +112,7 @@ legit_in_flood=no
 while lab_alive "$fpid" && [ "$n" -lt 60 ]; do
 	sleep 1
 	lab_alive "$fpid" || break
-	line=$(flows_line)
+	line=$(lab_flows_line)
 	open=$(open_of "$line")
 	[ -n "$open" ] || lab_fail "no open count in '$line'"
 	n=$((n + 1))
@@ -165,7 +154,7 @@ lab_ok "a legitimate connection made during the flood, the table full," \
 
 # After: riposte's view, one last sample, memory.
 sleep 0.5
-line=$(flows_line)
+line=$(lab_flows_line)
 open=$(open_of "$line")
 [ "${open:-999999}" -le "$FLOWS_MAX" ] ||
 	lab_fail "after the flood: $open flows open, over $FLOWS_MAX"

@@ -6,6 +6,7 @@
  * tables the live engine installs.  Errors: every one, then exit 2.
  */
 #include <getopt.h>
+#include <inttypes.h>
 #include <stdarg.h>
 #include <pcap/pcap.h>
 #include <stdio.h>
@@ -113,7 +114,19 @@ int check_main(int argc, char *argv[])
 		ruleset_free(rs);
 		return 1;
 	}
-	printf("rules OK\n\n%zu rules, first match wins:\n", rs->n_rules);
+	printf("rules OK\n\n");
+	/* The settings, said or not: what the engine will run with. */
+	if (rs->has_seed)
+		printf("settings: seed %" PRIu64, rs->seed);
+	else
+		fputs("settings: seed unset (replay: 1, run: random)", stdout);
+	printf(", flows_max %" PRIu32 ", idle_timeout %" PRIu32
+	       " s, source_limit %" PRIu32 "%s, global_limit %" PRIu32
+	       "%s, no_amplification %" PRIu32 "\n\n",
+	       rs->flows_max, rs->idle_s, rs->source_limit,
+	       rs->source_limit ? "/s" : " (none)", rs->global_limit,
+	       rs->global_limit ? "/s" : " (none)", rs->no_amplification);
+	printf("%zu rules, first match wins:\n", rs->n_rules);
 	ruleset_print_rules(rs, stdout);
 	printf("\ncapture filter:\n    %s\n",
 	       *filter ? filter : "(every frame)");

@@ -122,7 +122,14 @@ cli: riposte
 	$(Q)sh tests/send.sh ./riposte
 	$(Q)sh tests/conf.sh ./riposte
 
-live: riposte $(LIB)
+# test_valgrind runs the release build: valgrind cannot run an ASan one.
+ifeq ($(SAN),1)
+LIVE_REL := build/rel/riposte
+build/rel/riposte: FORCE
+	$(Q)$(MAKE) --no-print-directory SAN=0 build/rel/riposte
+endif
+
+live: riposte $(LIB) $(LIVE_REL)
 	$(Q)if [ "$$(id -u)" = 0 ]; then RIPOSTE_LIB=$(LIB) sh tests/live/run.sh ./riposte; \
 	elif [ "$(SKIP_LIVE)" = 1 ]; then echo "live: SKIPPED (SKIP_LIVE=1)"; \
 	else echo "live: needs root for network namespaces (or SKIP_LIVE=1)"; \

@@ -132,6 +132,11 @@ t "error: unknown field" terr "$L""TCP(dprt=80)" \
 t "error: unknown layer" terr "$L""TPC()" "1:$c: error: unknown layer 'TPC' .*"
 t "error: bad address" terr "$E/IP(src=\"198.51.100.300\", dst=\"198.51.100.1\")" \
 	"1:$((${#E} + 9)): error: \"198.51.100.300\" is not an IPv4 address for ip.src"
+t "error: a MAC with a sign and a blank (sscanf's %x took them)" \
+	terr "Ether(dst=\"-1:+2: 3:4:5:6\")/IP(dst=\"198.51.100.1\")" \
+	"1:11: error: \"-1:\\+2: 3:4:5:6\" is not a MAC address for eth.dst"
+t "error: a MAC of seven bytes" terr "Ether(src=\"02:00:00:00:00:01:02\")" \
+	"1:11: error: \"02:00:00:00:00:01:02\" is not a MAC address for eth.src"
 t "error: unclosed layer, at the template's end" terr "$L""TCP(dport=80" \
 	"1:$((c + 12)): error: expected ',' or '\\)' after field 'dport' of TCP, got the end of the template"
 t "error: text after the template" terr "$L""TCP() TCP()" \

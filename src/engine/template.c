@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "lang/lex.h"
 #include "pkt/csum.h"
 #include "pkt/field.h"
 #include "pkt/pkt.h"
@@ -33,32 +34,32 @@ enum tl_id {
 /* Scapy's classes, the field prefix they map to, and their fixed types. */
 static const struct tl_class {
 	const char *name;
-	enum tl_id id;
 	const char *prefix;
+	enum tl_id id;
 	int type; /* ICMPv6 type or ND option type; -1 none */
 } classes[] = {
-	{ "Ether", TL_ETHER, "eth", -1 },
-	{ "Dot1AD", TL_DOT1AD, "dot1ad", -1 },
-	{ "Dot1Q", TL_DOT1Q, "dot1q", -1 },
-	{ "ARP", TL_ARP, "arp", -1 },
-	{ "IP", TL_IP, "ip", -1 },
-	{ "IPv6", TL_IP6, "ip6", -1 },
-	{ "ICMP", TL_ICMP, "icmp", -1 },
-	{ "ICMPv6DestUnreach", TL_ICMP6, "icmp6", 1 },
-	{ "ICMPv6PacketTooBig", TL_ICMP6, "icmp6", 2 },
-	{ "ICMPv6TimeExceeded", TL_ICMP6, "icmp6", 3 },
-	{ "ICMPv6ParamProblem", TL_ICMP6, "icmp6", 4 },
-	{ "ICMPv6EchoRequest", TL_ICMP6, "icmp6", 128 },
-	{ "ICMPv6EchoReply", TL_ICMP6, "icmp6", 129 },
-	{ "ICMPv6ND_RS", TL_ICMP6, "icmp6", 133 },
-	{ "ICMPv6ND_RA", TL_ICMP6, "icmp6", 134 },
-	{ "ICMPv6ND_NS", TL_ICMP6, "icmp6", 135 },
-	{ "ICMPv6ND_NA", TL_ICMP6, "icmp6", 136 },
-	{ "ICMPv6NDOptSrcLLAddr", TL_NDOPT, "ndopt", 1 },
-	{ "ICMPv6NDOptDstLLAddr", TL_NDOPT, "ndopt", 2 },
-	{ "TCP", TL_TCP, "tcp", -1 },
-	{ "UDP", TL_UDP, "udp", -1 },
-	{ "Raw", TL_RAW, "raw", -1 },
+	{ "Ether", "eth", TL_ETHER, -1 },
+	{ "Dot1AD", "dot1ad", TL_DOT1AD, -1 },
+	{ "Dot1Q", "dot1q", TL_DOT1Q, -1 },
+	{ "ARP", "arp", TL_ARP, -1 },
+	{ "IP", "ip", TL_IP, -1 },
+	{ "IPv6", "ip6", TL_IP6, -1 },
+	{ "ICMP", "icmp", TL_ICMP, -1 },
+	{ "ICMPv6DestUnreach", "icmp6", TL_ICMP6, 1 },
+	{ "ICMPv6PacketTooBig", "icmp6", TL_ICMP6, 2 },
+	{ "ICMPv6TimeExceeded", "icmp6", TL_ICMP6, 3 },
+	{ "ICMPv6ParamProblem", "icmp6", TL_ICMP6, 4 },
+	{ "ICMPv6EchoRequest", "icmp6", TL_ICMP6, 128 },
+	{ "ICMPv6EchoReply", "icmp6", TL_ICMP6, 129 },
+	{ "ICMPv6ND_RS", "icmp6", TL_ICMP6, 133 },
+	{ "ICMPv6ND_RA", "icmp6", TL_ICMP6, 134 },
+	{ "ICMPv6ND_NS", "icmp6", TL_ICMP6, 135 },
+	{ "ICMPv6ND_NA", "icmp6", TL_ICMP6, 136 },
+	{ "ICMPv6NDOptSrcLLAddr", "ndopt", TL_NDOPT, 1 },
+	{ "ICMPv6NDOptDstLLAddr", "ndopt", TL_NDOPT, 2 },
+	{ "TCP", "tcp", TL_TCP, -1 },
+	{ "UDP", "udp", TL_UDP, -1 },
+	{ "Raw", "raw", TL_RAW, -1 },
 };
 
 #define N_CLASSES (sizeof(classes) / sizeof(classes[0]))
@@ -592,21 +593,25 @@ static bool may_follow(enum tl_id prev, enum tl_id next, bool first)
 	return false;
 }
 
+/* "02:00:5e:00:53:01" (one or two hex digits a byte, as Scapy takes them);
+ * sscanf's %x would also take signs and blanks: "-1:+2: 3:4:5:6". */
 static int parse_mac(const uint8_t *s, size_t len, uint8_t mac[6])
 {
-	unsigned v[6];
-	char buf[32], tail;
+	size_t i = 0;
 
-	if (len >= sizeof(buf))
-		return -1;
-	memcpy(buf, s, len);
-	buf[len] = 0;
-	if (sscanf(buf, "%2x:%2x:%2x:%2x:%2x:%2x%c", &v[0], &v[1], &v[2], &v[3],
-		   &v[4], &v[5], &tail) != 6)
-		return -1;
-	for (int i = 0; i < 6; i++)
-		mac[i] = (uint8_t)v[i];
-	return 0;
+	for (int b = 0; b < 6; b++) {
+		unsigned v = 0;
+		size_t start = i;
+
+		while (i < len && i - start < 2 && lex_hexval(s[i]) >= 0)
+			v = v << 4 | (unsigned)lex_hexval(s[i++]);
+		if (i == start)
+			return -1;
+		mac[b] = (uint8_t)v;
+		if (b < 5 && (i >= len || s[i++] != ':'))
+			return -1;
+	}
+	return i == len ? 0 : -1;
 }
 
 /* Scapy's letters "FSRPAUECN" for TCP flags, or DF/MF/evil for IP. */
@@ -1304,7 +1309,6 @@ static int build_general(const struct tmpl *t, const struct expr_env *env,
 			o.ip6.nh = (o.has & PKT_L_TCP)	 ? PKT_PROTO_TCP :
 				   (o.has & PKT_L_UDP)	 ? PKT_PROTO_UDP :
 				   (o.has & PKT_L_ICMP6) ? PKT_PROTO_ICMP6 :
-				   (o.has & PKT_L_RAW)	 ? PKT_PROTO_NONE :
 							   PKT_PROTO_NONE;
 			break;
 		default:

@@ -981,8 +981,8 @@ int fw_nft_install(struct fw_nft *fw, const struct fw_spec *spec,
 			}
 		}
 	}
-	if (ret != -ENOSPC)
-		goto out; /* 0 is impossible with cap 0 */
+	if (ret != -ENOSPC || !len)
+		goto out; /* 0 is impossible with cap 0; a batch is never empty */
 	buf = malloc(len);
 	if (!buf) {
 		ret = -ENOMEM;

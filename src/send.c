@@ -23,6 +23,8 @@
  * There is no request to mirror: the destination addresses must be given;
  * with -i the sources are the interface's own, as Scapy takes them from
  * its route; in a file they are Scapy's defaults without a route (zeros).
+ * With -i, an Ethernet destination not given is asked for on the
+ * interface (neigh.c), as Scapy's getmacbyip() does.
  *
  * With --wait, the capture is opened before the first frame leaves, so
  * that no answer can be missed, and each frame waits for its own answer:
@@ -59,6 +61,7 @@
 #include "io/pcapfile.h"
 #include "lang/lex.h"
 #include "lang/parse.h"
+#include "neigh.h"
 #include "pkt/print.h"
 #include "show.h"
 
@@ -104,12 +107,14 @@ void send_usage(FILE *out)
 	      "\n"
 	      "IP, IPv6 and ARP destinations must be given.  With -i, the\n"
 	      "sources not given are the interface's own (MAC, IPv4 and IPv6\n"
-	      "address); in a file they are zeros.  The Ethernet destination\n"
-	      "is ff:ff:ff:ff:ff:ff unless given (no ARP is done for it).\n"
+	      "address); in a file they are zeros.  With -i, an Ethernet\n"
+	      "destination not given is asked for (ARP, neighbour\n"
+	      "solicitation) as Scapy does, or mapped for multicast; in a\n"
+	      "file, and when nobody answers, it is ff:ff:ff:ff:ff:ff.\n"
 	      "\n"
 	      "Example:\n"
-	      "  riposte send -i eth0 --wait 'Ether(dst=\"02:00:00:00:0a:01\")/"
-	      "IP(dst=\"198.51.100.1\")/TCP(dport=80, flags=\"S\")'\n",
+	      "  riposte send -i eth0 --wait 'IP(dst=\"198.51.100.1\")/"
+	      "TCP(dport=80, flags=\"S\")'\n",
 	      out);
 }
 
@@ -144,6 +149,20 @@ struct send_tmpl {
 	unsigned lines; /* lines of the template */
 	unsigned end_col; /* column just past its last line */
 	struct tmpl *t;
+	bool ether_dst_auto; /* -i and no Ether dst: asked for (neigh.c) */
+};
+
+/* The MACs asked for, and those nobody gave (broadcast, said once). */
+#define SEND_NEIGH_MAX 64
+#define SEND_NEIGH_MS 1000u
+
+struct send_neigh {
+	unsigned n;
+	struct {
+		bool v6;
+		uint8_t ip[16];
+		uint8_t mac[6];
+	} e[SEND_NEIGH_MAX];
 };
 
 static int parse_num(const char *s, uint64_t max, uint64_t *v)
@@ -383,9 +402,12 @@ static bool addrs_fill(struct send_tmpl *st, struct ast_tmpl *t,
 		const char *src = arp ? "psrc" : "src";
 		const uint8_t *a;
 
-		if (is_layer(l, "Ether") && ifc && !arg_find(l, "src")) {
-			mac_str(ifc->mac, s, sizeof(s));
-			ok &= arg_add(&st->a, l, "src", s);
+		if (is_layer(l, "Ether") && ifc) {
+			st->ether_dst_auto = i == 0 && !arg_find(l, "dst");
+			if (!arg_find(l, "src")) {
+				mac_str(ifc->mac, s, sizeof(s));
+				ok &= arg_add(&st->a, l, "src", s);
+			}
 			continue;
 		}
 		if (!v4 && !v6 && !arp)
@@ -435,6 +457,7 @@ static bool addrs_fill(struct send_tmpl *st, struct ast_tmpl *t,
 		t->n_layers++;
 		mac_str(ifc->mac, s, sizeof(s));
 		ok &= arg_add(&st->a, &ls[0], "src", s);
+		st->ether_dst_auto = true;
 	}
 	return ok;
 }
@@ -606,6 +629,78 @@ static int tx_open(const struct send_iface *ifc)
 		return -1;
 	}
 	return fd;
+}
+
+/* ---- the Ethernet destination ---- */
+
+/*
+ * With -i and no Ether(dst=...), the frame in buf goes where Scapy's
+ * getmacbyip() would send it: a multicast or broadcast IP destination to
+ * its MAC, a unicast one to the MAC that answers an ARP request or a
+ * neighbour solicitation for it (asked once, remembered); nobody
+ * answering, or VLAN tags, an ARP frame or a routing header: to
+ * ff:ff:ff:ff:ff:ff, as before.  Returns 0, or -1 after saying why.
+ */
+static int ether_dst(const struct send_iface *ifc, struct send_tmpl *st,
+		     struct send_neigh *nc, uint8_t *buf, size_t len)
+{
+	static struct pkt p;
+	struct neigh_self self;
+	const uint8_t *dst;
+	char a[INET6_ADDRSTRLEN];
+	unsigned i;
+	bool v6;
+	int rc;
+
+	if (!st->ether_dst_auto || len < PKT_ETH_LEN)
+		return 0;
+	pkt_parse(&p, buf, len);
+	if (p.has & (PKT_L_DOT1Q | PKT_L_DOT1AD) ||
+	    !(p.has & (PKT_L_IP | PKT_L_IP6)))
+		return 0;
+	v6 = p.has & PKT_L_IP6;
+	dst = v6 ? p.ip6.dst : p.ip.dst;
+	if (neigh_mapped(v6, dst, buf))
+		return 0;
+	for (i = 0; i < nc->n; i++)
+		if (nc->e[i].v6 == v6 &&
+		    !memcmp(nc->e[i].ip, dst, v6 ? 16 : 4)) {
+			memcpy(buf, nc->e[i].mac, 6);
+			return 0;
+		}
+	memset(&self, 0, sizeof(self));
+	memcpy(self.mac, ifc->mac, 6);
+	memcpy(self.ip4, ifc->has4 ? ifc->ip4 : p.ip.src, 4);
+	memcpy(self.ip6,
+	       ifc->has6ll ? ifc->ip6ll :
+	       ifc->has6   ? ifc->ip6 :
+			     p.ip6.src,
+	       16);
+	inet_ntop(v6 ? AF_INET6 : AF_INET, dst, a, sizeof(a));
+	rc = neigh_resolve((int)if_nametoindex(ifc->name), &self, v6, dst,
+			   SEND_NEIGH_MS, buf);
+	if (rc < 0) {
+		fprintf(stderr,
+			"riposte: send: asking for %s's MAC on %s: %s\n", a,
+			ifc->name, strerror(-rc));
+		return -1;
+	}
+	if (rc == 0) {
+		memset(buf, 0xff, 6);
+		fprintf(stderr,
+			"riposte: send: %s did not answer %s within %u ms: "
+			"sending to ff:ff:ff:ff:ff:ff (Ether(dst=...) says "
+			"where)\n",
+			a, v6 ? "a neighbour solicitation" : "ARP",
+			SEND_NEIGH_MS);
+	}
+	if (nc->n < SEND_NEIGH_MAX) {
+		nc->e[nc->n].v6 = v6;
+		memcpy(nc->e[nc->n].ip, dst, v6 ? 16 : 4);
+		memcpy(nc->e[nc->n].mac, buf, 6);
+		nc->n++;
+	}
+	return 0;
 }
 
 /* ---- answers ---- */
@@ -971,6 +1066,7 @@ static int send_live(const struct send_opts *o, const struct send_iface *ifc,
 		.buffer_size = SEND_RING,
 	};
 	struct io_live *live = NULL;
+	static struct send_neigh nc;
 	static struct awaited c;
 	static struct pkt sp;
 	struct timespec start, now;
@@ -1007,6 +1103,10 @@ static int send_live(const struct send_opts *o, const struct send_iface *ifc,
 				status = 2;
 				break;
 			}
+		}
+		if (ether_dst(ifc, st, &nc, buf, (size_t)len) < 0) {
+			status = 1;
+			break;
 		}
 		if (o->wait) {
 			pkt_parse(&sp, buf, (size_t)len);

@@ -4,7 +4,8 @@
  *
  * One input is one Ethernet frame.  It goes through everything that reads
  * untrusted bytes: pkt_parse(), both printers, every field of the field
- * table, and pkt_build() of whatever was parsed.  When the parse is OK the
+ * table, neigh_answer() (is it the ARP reply or neighbour advertisement
+ * `riposte send` waits for?), and pkt_build() of whatever was parsed.  When the parse is OK the
  * rebuilt frame must parse OK again and rebuild to the same bytes (build is
  * a fixed point after one round: lengths and checksums are recomputed the
  * first time, so the input itself may differ); any asymmetry abort()s so
@@ -17,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "neigh.h"
 #include "pkt/field.h"
 #include "pkt/pkt.h"
 #include "pkt/print.h"
@@ -86,6 +88,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	pkt_parse(&p, data, size);
 	consume(out, &p);
+	/* Asked about the address the frame itself claims, so that it may. */
+	{
+		uint8_t mac[6];
+
+		if (neigh_answer(&p, false, p.arp.psrc, mac))
+			sink ^= fold(mac, 6);
+		if (neigh_answer(&p, true, p.icmp6.tgt, mac))
+			sink ^= fold(mac, 6);
+	}
 
 	/* Building whatever parsed, even a partial packet, must be safe. */
 	n1 = pkt_build(&p, buf1, sizeof(buf1));

@@ -103,6 +103,41 @@ expect_answer "ICMPv6 echo to $LAB_R6" \
 	"IP6 $LAB_R6 > $LAB_C6: ICMP6, echo reply, id 17185, seq 3" \
 	'^  icmp6\.type = 129$' "^  ip6\\.dst = $LAB_C6\$"
 
+# (e2) No Ether(dst=...): the MAC is asked for, as Scapy's getmacbyip()
+# does (ARP, a neighbour solicitation).  The kernel's TCP drops a segment
+# sent to ff:ff:ff:ff:ff:ff (not PACKET_HOST), so its RST proves the frame
+# went to r0's own MAC; the same SYN to the broadcast MAC, unanswered,
+# shows that it is the cause.
+send --wait 5000 "IP(dst=\"$LAB_R4\")/TCP(sport=40004, dport=9, flags=\"S\")"
+expect_answer "SYN to $LAB_R4:9, no Ether layer: ARP asked" \
+	"IP $LAB_R4\\.9 > $LAB_C4\\.40004: Flags \\[R\\.\\]" \
+	"^  eth\\.src = $LAB_RMAC\$"
+send --wait 5000 "Ether()/IPv6(dst=\"$LAB_R6\")" \
+	'/TCP(sport=40005, dport=9, flags="S")'
+expect_answer "SYN to [$LAB_R6]:9, Ether() without dst: neighbour solicitation" \
+	"IP6 $LAB_R6\\.9 > $LAB_C6\\.40005: Flags \\[R\\.\\]"
+send --wait 'Ether(dst="ff:ff:ff:ff:ff:ff")/IP(dst="'"$LAB_R4"'")' \
+	'/TCP(sport=40006, dport=9, flags="S")'
+[ "$SEND_RC" = 1 ] ||
+	send_fail "the same SYN to ff:ff:ff:ff:ff:ff: exit $SEND_RC, want 1"
+lab_ok "the same SYN to ff:ff:ff:ff:ff:ff: no answer (TCP drops it)"
+# Multicast maps to its MAC without asking (RFC 1112, RFC 2464).
+send -v 'IP(dst="224.0.0.251")/UDP(dport=5353)'
+grep -qx '  eth\.dst = 01:00:5e:00:00:fb' "$LAB_DIR/send.out" ||
+	send_fail "multicast: 224.0.0.251 not sent to 01:00:5e:00:00:fb"
+send -v 'IPv6(dst="ff02::1:ff00:1")/ICMPv6EchoRequest()'
+grep -qx '  eth\.dst = 33:33:ff:00:00:01' "$LAB_DIR/send.out" ||
+	send_fail "multicast: ff02::1:ff00:1 not sent to 33:33:ff:00:00:01"
+lab_ok "multicast: 224.0.0.251 to 01:00:5e:00:00:fb, ff02::1:ff00:1 to 33:33:ff:00:00:01"
+# Nobody has the address: broadcast, said once on stderr, exit 0.
+send -c 2 -v 'IP(dst="198.51.100.77")/TCP(dport=80, flags="S")'
+[ "$SEND_RC" = 0 ] || send_fail "ARP unanswered: exit $SEND_RC, want 0"
+[ "$(cat "$LAB_DIR/send.err")" = "riposte: send: 198.51.100.77 did not answer ARP within 1000 ms: sending to ff:ff:ff:ff:ff:ff (Ether(dst=...) says where)" ] ||
+	send_fail "ARP unanswered: not the one line wanted"
+[ "$(grep -cx '  eth\.dst = ff:ff:ff:ff:ff:ff' "$LAB_DIR/send.out")" = 2 ] ||
+	send_fail "ARP unanswered: the two frames not sent to broadcast"
+lab_ok "ARP unanswered: $(cut -c 16-72 "$LAB_DIR/send.err")..., both frames to broadcast"
+
 # (f) Nobody has this MAC nor this address: no answer, exit 1 (and the
 # default timeout, 1000 ms).  The answers above may take up to 5 s: a
 # loaded machine must not fail them.

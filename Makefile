@@ -71,8 +71,10 @@ FUZZ_CC ?= clang
 FUZZ_FLAGS := -g -O1 -fno-omit-frame-pointer -fsanitize=fuzzer-no-link,address,undefined \
 	-fno-sanitize-recover=all
 FUZZ_TIME ?= 60
+# The same harnesses without libFuzzer, for make check (tests/fuzz/replay_main.c).
+CORPUS_BIN := $(FUZZ_SRC:tests/fuzz/fuzz_%.c=$(BUILD)/tests/corpus_%)
 
-.PHONY: all check unit golden errors cli scapy live demo format-check fuzz fuzz-run deps install clean \
+.PHONY: all check unit golden errors cli scapy corpus live demo format-check fuzz fuzz-run deps install clean \
 	golden-update format fuzz-long coverage scan tidy
 
 all: riposte
@@ -115,7 +117,19 @@ WRAP_test_nomem := -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=sendmms
 # Every test that exists.  Each stage stops the run on failure.  The live
 # tests need root (network namespaces); without it check fails, unless
 # SKIP_LIVE=1 says to skip them.
-check: unit golden errors cli scapy live
+check: unit golden errors cli scapy corpus live
+
+# Every committed fuzz input (every crash found stays in the corpus) once
+# through its harness, built with the compiler and flags of this build.
+corpus: $(CORPUS_BIN)
+	$(Q)set -e; for f in $(CORPUS_BIN); do n=$${f##*/corpus_}; \
+		printf 'corpus %-9s ' $$n; $$f tests/fuzz/corpus/$$n; done
+
+$(BUILD)/tests/corpus_%: tests/fuzz/fuzz_%.c tests/fuzz/replay_main.c $(LIB)
+	@mkdir -p $(@D)
+	@echo "  CC      $<"
+	$(Q)$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -o $@ $< tests/fuzz/replay_main.c \
+		$(LDFLAGS) $(LIB) $(PKG_LIBS)
 
 cli: riposte
 	$(Q)sh tests/cli.sh ./riposte

@@ -387,9 +387,14 @@ char *ruleset_capture_filter(const struct ruleset *rs)
 		}
 	}
 	if (hany) {
-		/* Hosts answer on the VLAN a request came on: look inside. */
-		fprintf(f, "%s%s or (vlan and (%s))", any ? " or " : "", hbuf,
-			hbuf);
+		/*
+		 * Hosts answer on the VLAN a request came on, under one tag
+		 * or two (802.1ad, then 802.1Q): look inside.  Each `vlan`
+		 * moves libpcap's offsets 4 bytes on for the rest of the
+		 * expression, so the inner one reads the second tag.
+		 */
+		fprintf(f, "%s%s or (vlan and (%s or (vlan and (%s))))",
+			any ? " or " : "", hbuf, hbuf, hbuf);
 		any = true;
 	}
 	if (!any)

@@ -419,6 +419,11 @@ static bool addrs_fill(struct send_tmpl *st, struct ast_tmpl *t,
 				   l->name, arp ? "ask about" : "send to", dst);
 			ok = false;
 		}
+		/* Scapy's ARP says who asks: the interface's MAC. */
+		if (arp && ifc && !arg_find(l, "hwsrc")) {
+			mac_str(ifc->mac, s, sizeof(s));
+			ok &= arg_add(&st->a, l, "hwsrc", s);
+		}
 		if (!ifc || arg_find(l, src))
 			continue;
 		a = NULL;

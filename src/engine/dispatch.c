@@ -7,8 +7,12 @@
  * tcpdump filter the key comes from a conservative reading of its text:
  * only a pure conjunction ("A and B and ...", no or/not/parentheses
  * outside [...]) is read, and only the conjuncts "ip", "ip6", "tcp",
- * "udp", "icmp", "icmp6", "tcp dst port N", "udp dst port N" are used.  A key is a
- * necessary condition; the filter still decides.  A frame's candidates
+ * "udp", "icmp", "icmp6", "tcp dst port N", "udp dst port N" are used,
+ * and two that need the others: one that starts with a load from a
+ * transport header ("tcp[13] & 2 != 0": libpcap tests the protocol
+ * first) gives its protocol, and "dst port N" gives the port of that
+ * protocol (alone it could be SCTP's too).  A key is a necessary
+ * condition; the filter still decides.  A frame's candidates
  * are sorted lists (no key, its protocol, its protocol and port), walked
  * merged in file order, so the first match still wins.
  *
@@ -143,8 +147,9 @@ void dispatch_filter_key(const char *text, int *proto, int *port, int *family,
 {
 	const char *tok[TOK_MAX];
 	size_t len[TOK_MAX], n = 0, i, start;
+	bool load[TOK_MAX]; /* the token is followed by '[' */
 	const char *s = text;
-	int depth = 0;
+	int depth = 0, dport = -1;
 
 	*proto = -1;
 	*port = -1;
@@ -174,6 +179,7 @@ void dispatch_filter_key(const char *text, int *proto, int *port, int *family,
 		if (n == TOK_MAX)
 			return;
 		tok[n] = b;
+		load[n] = *s == '[';
 		len[n++] = (size_t)(s - b);
 	}
 	if (depth)
@@ -211,6 +217,18 @@ void dispatch_filter_key(const char *text, int *proto, int *port, int *family,
 				 IS(0, "udp")  ? 17 :
 				 IS(0, "icmp") ? 1 :
 						 58;
+		} else if (m >= 1 && load[start] &&
+			   (IS(0, "tcp") || IS(0, "udp") || IS(0, "icmp") ||
+			    IS(0, "icmp6"))) {
+			/* tcp[...] ...: whatever it tests, a TCP segment. */
+			*proto = IS(0, "tcp")  ? 6 :
+				 IS(0, "udp")  ? 17 :
+				 IS(0, "icmp") ? 1 :
+						 58;
+			*exact = false;
+		} else if (m == 3 && IS(0, "dst") && IS(1, "port")) {
+			dport = read_port(tok[start + 2], len[start + 2]);
+			*exact = false;
 		} else if (m == 4 && (IS(0, "tcp") || IS(0, "udp")) &&
 			   IS(1, "dst") && IS(2, "port")) {
 			int p = read_port(tok[start + 3], len[start + 3]);
@@ -226,6 +244,9 @@ void dispatch_filter_key(const char *text, int *proto, int *port, int *family,
 		}
 #undef IS
 	}
+	/* "dst port N" and a protocol with ports: that protocol's port N. */
+	if (dport >= 0 && *port < 0 && (*proto == 6 || *proto == 17))
+		*port = dport;
 	if (*proto < 0)
 		*port = -1;
 	/* Brackets (tcp[13] & 2 ...) were skipped: then it is not exact. */

@@ -22,7 +22,8 @@
 #                      (N = 1..1000) with the same template: the dispatcher
 #                      keys them by protocol and port;
 #        1000 unkeyed  the same 1,000 rules written so that the dispatcher
-#                      cannot key them ("tcp[13] & 2 != 0 and dst port N"):
+#                      cannot key them by port ("tcp[13] & 2 != 0 and
+#                      tcp[2:2] = N", the port read as bytes):
 #                      every frame tries the rules in order, which shows
 #                      what dispatch saves;
 #   3. times `riposte replay -r big.pcap -w out.pcap RULES >/dev/null` for
@@ -97,7 +98,7 @@ hostblock='host 192.0.2.1 { tcp 22 open; tcp 1-1024 closed; udp * closed }'
 	echo "$hostblock"
 	n=1
 	while [ $n -le 1000 ]; do
-		echo "rule p$n { match \"tcp[13] & 2 != 0 and dst port $n\";" \
+		echo "rule p$n { match \"tcp[13] & 2 != 0 and tcp[2:2] = $n\";" \
 			"reply $TMPL }"
 		n=$((n + 1))
 	done

@@ -24,8 +24,9 @@
 #   keyed     rule pN { match "tcp dst port N"; reply TEMPLATE }: the
 #             dispatcher keys them by port, the firewall puts the ports in
 #             one nft set;
-#   unkeyed   rule pN { match "tcp[13] & 2 != 0 and dst port N"; ... }:
-#             no key, every frame tries the rules in order;
+#   unkeyed   rule pN { match "tcp[13] & 2 != 0 and tcp[2:2] = N"; ... }:
+#             no port key (the port read as bytes), every TCP frame tries
+#             the rules in order;
 #   hosts     host 2001:db8::N { tcp 80 open }: 10,000 IPv6 virtual hosts;
 #   worst     the most compiling the language allows: 64 rules of 64
 #             operands (riposte's limits, src/lang/ast.h: 64 operands a
@@ -214,7 +215,7 @@ awk -v n=$RULES -v t="$TMPL" 'BEGIN {
 	print "# the same rules, written so that dispatch cannot key them"
 	for (i = 1; i <= n; i++)
 		printf "rule p%d { match \"tcp[13] & 2 != 0 and " \
-			"dst port %d\"; reply %s }\n", i, i, t
+			"tcp[2:2] = %d\"; reply %s }\n", i, i, t
 }' >"$DIR/unkeyed.rules"
 awk -v n=$RULES 'BEGIN {
 	print "# " n " IPv6 virtual hosts"

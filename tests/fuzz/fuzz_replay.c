@@ -139,6 +139,19 @@ static const char rules_text[] =
 	"Raw(load=raw.load)\n"
 	"    limit 5/s per source\n"
 	"}\n"
+	/* Keyed by the protocol a load implies, and then by dst port. */
+	"rule syn_bits {\n"
+	"    match \"tcp[13] & 2 != 0 and dst port 9996\"\n"
+	"    reply Ether()/IP()/TCP(flags=\"SA\", ack=tcp.seq + 1)\n"
+	"}\n"
+	"rule udp_bytes {\n"
+	"    match \"dst port 9995 and udp[8] == 1\"\n"
+	"    reply Ether()/IP()/UDP()/Raw(load=\"k\")\n"
+	"}\n"
+	"rule icmp_type {\n"
+	"    match \"icmp[icmptype] == icmp-echo and dst host 192.0.2.99\"\n"
+	"    reply Ether()/IP()/ICMP(type=0, id=icmp.id, seq=icmp.seq)\n"
+	"}\n"
 	"rule bump {\n"
 	"    match \"udp dst port 9999\"\n"
 	"    forward udp.dport = 10000, ip.ttl = ip.ttl - 1\n"
@@ -277,6 +290,10 @@ static void compile_big(void)
 	for (i = 0; i < 6; i++) /* a few of IPv4 only, spread out */
 		ADD("rule u%d { match \"ip and udp dst port %d\"; drop }\n", i,
 		    53 + 1000 * i);
+	for (i = 0; i < 4; i++) /* keyed through a load's protocol */
+		ADD("rule k%d { match \"tcp[13] & 2 != 0 and dst port %d\";"
+		    " drop }\n", i, 5000 + 7 * i);
+	ADD("rule ku { match \"dst port 6000 and udp[8] == 1\"; drop }\n");
 	ADD("rule i4 { match \"icmp\"; drop }\n");
 	ADD("rule v6 { match \"ip6\"; log }\n");
 	ADD("rule tcp6 { match \"ip6 and tcp dst port 8080\"; drop }\n");

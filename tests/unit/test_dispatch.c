@@ -40,7 +40,18 @@ static void test_filter_keys(void **state)
 	key("tcp and tcp dst port 22", 6, 22, true);
 	key("tcp dst port 80 && host 192.0.2.1", 6, 80, false);
 	key("tcp[tcpflags] == tcp-syn and tcp dst port 80", 6, 80, false);
-	key("tcp[13] & 2 != 0 and dst port 80", -1, -1, false);
+	/* A transport header's load says its protocol; then dst port. */
+	key("tcp[13] & 2 != 0 and dst port 80", 6, 80, false);
+	key("dst port 53 and udp[8:2] = 0x1234", 17, 53, false);
+	key("tcp[tcpflags] & tcp-syn != 0", 6, -1, false);
+	key("icmp[icmptype] == icmp-echo", 1, -1, false);
+	key("icmp6[0] = 128 and dst port 80", 58, -1, false);
+	key("tcp [13] & 2 != 0 and dst port 80", -1, -1, false); /* spaced */
+	key("ip[9] = 6 and dst port 80", -1, -1, false);
+	key("tcp[2:2] = 80", 6, -1, false);
+	key("tcp and dst port 80", 6, 80, false);
+	key("dst port 80 and tcp dst port 81", 6, 81, false);
+	key("tcp[13] & 2 != 0 and dst port 70000", 6, -1, false);
 	/* Anything that is not a plain conjunction gives no key at all. */
 	key("tcp dst port 80 or udp", -1, -1, false);
 	key("not tcp", -1, -1, false);

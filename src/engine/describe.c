@@ -48,6 +48,23 @@ static void print_host(FILE *out, const struct chost *h)
 	}
 }
 
+/* s as the rule file writes it: "...", with \", \\ and \xNN escapes. */
+static void print_string(FILE *out, const char *s)
+{
+	fputc('"', out);
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '"' || c == '\\')
+			fprintf(out, "\\%c", c);
+		else if (c < 0x20 || c == 0x7f)
+			fprintf(out, "\\x%02x", c);
+		else
+			fputc(c, out);
+	}
+	fputc('"', out);
+}
+
 void ruleset_print_rules(const struct ruleset *rs, FILE *out)
 {
 	static const char *const pol[] = { "open", "closed", "filtered",
@@ -61,10 +78,12 @@ void ruleset_print_rules(const struct ruleset *rs, FILE *out)
 		if (r->kind == CRULE_FILTER) {
 			fprintf(out, "rule %s (line %u): ", r->name,
 				r->pos.line);
-			if (r->filter)
-				fprintf(out, "match \"%s\"", r->filter);
-			else
+			if (r->filter) {
+				fputs("match ", out);
+				print_string(out, r->filter);
+			} else {
 				fputs("match every frame", out);
+			}
 			switch (r->action) {
 			case AST_ACT_REPLY:
 			case AST_ACT_SEND:

@@ -24,6 +24,10 @@ void diag_cleanup(struct diag *d)
 
 static void keep(struct diag *d, char *msg)
 {
+	if (!msg) {
+		d->oom = 1;
+		return;
+	}
 	if (d->n == d->cap) {
 		size_t ncap = d->cap ? d->cap * 2 : 8;
 		char **m = realloc(d->msgs, ncap * sizeof(*m));
@@ -37,6 +41,38 @@ static void keep(struct diag *d, char *msg)
 		d->cap = ncap;
 	}
 	d->msgs[d->n++] = msg;
+}
+
+/*
+ * A message is one line, whatever it quotes: a rule's string may hold a
+ * "\n" escape, a path or libpcap's text a control byte.  Those become
+ * \xNN.  Takes msg; returns it, or its escaped copy (NULL: out of memory).
+ */
+static char *one_line(char *msg)
+{
+	size_t i, n = 0, extra = 0;
+	char *out;
+
+	for (i = 0; msg[i]; i++)
+		extra += (unsigned char)msg[i] < 0x20 || msg[i] == 0x7f ? 3 : 0;
+	if (!extra)
+		return msg;
+	out = malloc(i + extra + 1);
+	if (out)
+		for (i = 0; msg[i]; i++) {
+			unsigned char c = (unsigned char)msg[i];
+
+			if (c < 0x20 || c == 0x7f) {
+				snprintf(out + n, 5, "\\x%02x", c);
+				n += 4;
+			} else {
+				out[n++] = (char)c;
+			}
+		}
+	if (out)
+		out[n] = '\0';
+	free(msg);
+	return out;
 }
 
 /* Formats and keeps one message; pos NULL for a file-wide error. */
@@ -63,7 +99,7 @@ add(struct diag *d, const struct ast_pos *pos, const char *fmt, va_list ap)
 		return;
 	}
 	snprintf(msg, (size_t)n + 1, "%s%s: error: %s", path, where, text);
-	keep(d, msg);
+	keep(d, one_line(msg));
 }
 
 void diag_error(struct diag *d, struct ast_pos pos, const char *fmt, ...)

@@ -10,11 +10,15 @@
  *
  * built through pkt_build(), and the answers are read through pkt_parse()
  * from a socket that receives only ARP or only IPv6 on that interface.
+ * The address asked about is the next hop: the gateway the kernel's route
+ * names (RTM_GETROUTE, as `ip route get DST oif IFACE`), else DST itself.
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <libmnl/libmnl.h>
 #include <linux/if_ether.h>
 #include <linux/if_packet.h>
+#include <linux/rtnetlink.h>
 #include <poll.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -213,5 +217,69 @@ int neigh_resolve(int ifindex, const struct neigh_self *self, bool v6,
 			rc = drain(fd, v6, dst, mac);
 	}
 	close(fd);
+	return rc;
+}
+
+/* The gateway in a route the kernel sent, if any. */
+struct hop_ctx {
+	bool v6;
+	uint8_t *hop;
+	bool found;
+};
+
+static int route_attr(const struct nlattr *a, void *data)
+{
+	struct hop_ctx *c = data;
+	size_t len = c->v6 ? 16 : 4;
+
+	if (mnl_attr_get_type(a) == RTA_GATEWAY &&
+	    mnl_attr_get_payload_len(a) == len) {
+		memcpy(c->hop, mnl_attr_get_payload(a), len);
+		c->found = true;
+	}
+	return MNL_CB_OK;
+}
+
+static int route_msg(const struct nlmsghdr *nlh, void *data)
+{
+	if (nlh->nlmsg_type != RTM_NEWROUTE)
+		return MNL_CB_OK;
+	return mnl_attr_parse(nlh, sizeof(struct rtmsg), route_attr, data);
+}
+
+int neigh_next_hop(int ifindex, bool v6, const uint8_t *dst, uint8_t *hop)
+{
+	static uint8_t buf[8192];
+	struct hop_ctx c = { .v6 = v6, .hop = hop };
+	struct mnl_socket *nl;
+	struct nlmsghdr *nlh;
+	struct rtmsg *rtm;
+	unsigned seq = 1, port;
+	ssize_t n;
+	int rc = 0;
+
+	nl = mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC);
+	if (!nl)
+		return 0;
+	if (mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0)
+		goto out;
+	port = mnl_socket_get_portid(nl);
+	nlh = mnl_nlmsg_put_header(buf);
+	nlh->nlmsg_type = RTM_GETROUTE;
+	nlh->nlmsg_flags = NLM_F_REQUEST;
+	nlh->nlmsg_seq = seq;
+	rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
+	rtm->rtm_family = v6 ? AF_INET6 : AF_INET;
+	rtm->rtm_dst_len = v6 ? 128 : 32;
+	mnl_attr_put(nlh, RTA_DST, v6 ? 16 : 4, dst);
+	mnl_attr_put_u32(nlh, RTA_OIF, (uint32_t)ifindex);
+	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0)
+		goto out;
+	/* One answer: the route, or an error (no route: ask dst itself). */
+	n = mnl_socket_recvfrom(nl, buf, sizeof(buf));
+	if (n > 0 && mnl_cb_run(buf, (size_t)n, seq, port, route_msg, &c) >= 0)
+		rc = c.found;
+out:
+	mnl_socket_close(nl);
 	return rc;
 }

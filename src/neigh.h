@@ -50,6 +50,13 @@ bool neigh_answer(const struct pkt *p, bool v6, const uint8_t *dst,
 		  uint8_t mac[6]);
 
 /*
+ * The next hop toward dst out of ifindex: 1 with hop (4 or 16 bytes) the
+ * gateway of the kernel's route, 0 when dst is on the link or no route
+ * says (then dst itself is asked for).
+ */
+int neigh_next_hop(int ifindex, bool v6, const uint8_t *dst, uint8_t *hop);
+
+/*
  * Asks for dst on the interface ifindex and waits up to ms milliseconds,
  * sending NEIGH_TRIES requests spread over the wait.  Returns 1 with mac
  * filled, 0 when nothing answered, or a negative errno (socket, send).

@@ -642,7 +642,8 @@ static int tx_open(const struct send_iface *ifc)
  * With -i and no Ether(dst=...), the frame in buf goes where Scapy's
  * getmacbyip() would send it: a multicast or broadcast IP destination to
  * its MAC, a unicast one to the MAC that answers an ARP request or a
- * neighbour solicitation for it (asked once, remembered); nobody
+ * neighbour solicitation for it, or for the gateway the kernel's route
+ * names when it is off the link (asked once, remembered); nobody
  * answering, or VLAN tags, an ARP frame or a routing header: to
  * ff:ff:ff:ff:ff:ff, as before.  Returns 0, or -1 after saying why.
  */
@@ -651,11 +652,12 @@ static int ether_dst(const struct send_iface *ifc, struct send_tmpl *st,
 {
 	static struct pkt p;
 	struct neigh_self self;
-	const uint8_t *dst;
-	char a[INET6_ADDRSTRLEN];
+	const uint8_t *dst, *ask;
+	uint8_t gw[16];
+	char a[INET6_ADDRSTRLEN], g[INET6_ADDRSTRLEN + 20] = "";
 	unsigned i;
+	int rc, ifindex = (int)if_nametoindex(ifc->name);
 	bool v6;
-	int rc;
 
 	if (!st->ether_dst_auto || len < PKT_ETH_LEN)
 		return 0;
@@ -681,9 +683,15 @@ static int ether_dst(const struct send_iface *ifc, struct send_tmpl *st,
 	       ifc->has6   ? ifc->ip6 :
 			     p.ip6.src,
 	       16);
-	inet_ntop(v6 ? AF_INET6 : AF_INET, dst, a, sizeof(a));
-	rc = neigh_resolve((int)if_nametoindex(ifc->name), &self, v6, dst,
-			   SEND_NEIGH_MS, buf);
+	/* Off the link: the gateway's MAC, as the kernel's route says. */
+	ask = dst;
+	if (neigh_next_hop(ifindex, v6, dst, gw) == 1) {
+		ask = gw;
+		inet_ntop(v6 ? AF_INET6 : AF_INET, dst, a, sizeof(a));
+		snprintf(g, sizeof(g), " (gateway to %s)", a);
+	}
+	inet_ntop(v6 ? AF_INET6 : AF_INET, ask, a, sizeof(a));
+	rc = neigh_resolve(ifindex, &self, v6, ask, SEND_NEIGH_MS, buf);
 	if (rc < 0) {
 		fprintf(stderr,
 			"riposte: send: asking for %s's MAC on %s: %s\n", a,
@@ -693,10 +701,10 @@ static int ether_dst(const struct send_iface *ifc, struct send_tmpl *st,
 	if (rc == 0) {
 		memset(buf, 0xff, 6);
 		fprintf(stderr,
-			"riposte: send: %s did not answer %s within %u ms: "
+			"riposte: send: %s%s did not answer %s within %u ms: "
 			"sending to ff:ff:ff:ff:ff:ff (Ether(dst=...) says "
 			"where)\n",
-			a, v6 ? "a neighbour solicitation" : "ARP",
+			a, g, v6 ? "a neighbour solicitation" : "ARP",
 			SEND_NEIGH_MS);
 	}
 	if (nc->n < SEND_NEIGH_MAX) {

@@ -129,6 +129,20 @@ send -v 'IPv6(dst="ff02::1:ff00:1")/ICMPv6EchoRequest()'
 grep -qx '  eth\.dst = 33:33:ff:00:00:01' "$LAB_DIR/send.out" ||
 	send_fail "multicast: ff02::1:ff00:1 not sent to 33:33:ff:00:00:01"
 lab_ok "multicast: 224.0.0.251 to 01:00:5e:00:00:fb, ff02::1:ff00:1 to 33:33:ff:00:00:01"
+# Off the link: the gateway the client's route names is asked for, as
+# Scapy does (r0 has no route back; only the MAC is checked).
+lab_c ip route add 203.0.113.0/24 via "$LAB_R4" ||
+	lab_fail "cannot add a route via $LAB_R4"
+lab_c ip -6 route add 2001:db8:99::/64 via "$LAB_R6" ||
+	lab_fail "cannot add a route via $LAB_R6"
+for dst in 203.0.113.5 2001:db8:99::5; do
+	case $dst in *:*) l3="IPv6(dst=\"$dst\")" ;; *) l3="IP(dst=\"$dst\")" ;; esac
+	send -v "$l3/UDP(dport=9)"
+	[ "$SEND_RC" = 0 ] && [ ! -s "$LAB_DIR/send.err" ] &&
+		grep -qx "  eth\\.dst = $LAB_RMAC" "$LAB_DIR/send.out" ||
+		send_fail "$dst via its gateway: not sent to $LAB_RMAC"
+	lab_ok "$dst, off the link: sent to its gateway's MAC $LAB_RMAC"
+done
 # Nobody has the address: broadcast, said once on stderr, exit 0.
 send -c 2 -v 'IP(dst="198.51.100.77")/TCP(dport=80, flags="S")'
 [ "$SEND_RC" = 0 ] || send_fail "ARP unanswered: exit $SEND_RC, want 0"

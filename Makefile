@@ -297,7 +297,7 @@ install: riposte
 			> $(DESTDIR)$(PREFIX)/lib/systemd/system/$$u; \
 		chmod 0644 $(DESTDIR)$(PREFIX)/lib/systemd/system/$$u; done
 
-FORMAT_SRC = $(wildcard src/*.[ch] src/*/*.[ch])
+FORMAT_SRC = $(wildcard src/*.[ch] src/*/*.[ch] tests/*/*.[ch])
 
 format:
 	clang-format -i $(FORMAT_SRC)

@@ -72,7 +72,7 @@ static uint32_t rd32(const uint8_t *p, int swap)
 {
 	return swap ? get32(p) :
 		      (uint32_t)p[0] | (uint32_t)p[1] << 8 |
-			      (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+			       (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 }
 
 static uint32_t sum16(const uint8_t *p, size_t n, uint32_t s)

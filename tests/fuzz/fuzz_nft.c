@@ -251,7 +251,8 @@ static size_t check_set(const struct nlmsghdr *const *m, size_t avail,
 	if (!s)
 		fail("out of memory");
 	if (!avail ||
-	    m[0]->nlmsg_type != ((NFNL_SUBSYS_NFTABLES << 8) | NFT_MSG_NEWSET) ||
+	    m[0]->nlmsg_type !=
+		    ((NFNL_SUBSYS_NFTABLES << 8) | NFT_MSG_NEWSET) ||
 	    nftnl_set_nlmsg_parse(m[0], s) < 0 ||
 	    nftnl_set_get_u32(s, NFTNL_SET_KEY_LEN) != klen ||
 	    nftnl_set_get_u32(s, NFTNL_SET_DESC_SIZE) != r->n_set)
@@ -261,20 +262,21 @@ static size_t check_set(const struct nlmsghdr *const *m, size_t avail,
 		struct nlattr *a, *list = NULL, *el, *key, *v;
 		struct nlmsghdr *mk = (struct nlmsghdr *)(uintptr_t)m[k];
 
-		if (k >= avail || m[k]->nlmsg_type != ((NFNL_SUBSYS_NFTABLES
-							<< 8) |
-						       NFT_MSG_NEWSETELEM))
+		if (k >= avail ||
+		    m[k]->nlmsg_type !=
+			    ((NFNL_SUBSYS_NFTABLES << 8) | NFT_MSG_NEWSETELEM))
 			fail("set element message missing");
-		mnl_attr_for_each(a, mk, sizeof(struct nfgenmsg))
-			if (mnl_attr_get_type(a) == NFTA_SET_ELEM_LIST_ELEMENTS)
-				list = a;
+		mnl_attr_for_each(a, mk, sizeof(struct nfgenmsg)) if (
+			mnl_attr_get_type(a) == NFTA_SET_ELEM_LIST_ELEMENTS)
+			list = a;
 		if (!list)
 			fail("set element message without elements");
-		mnl_attr_for_each_nested(el, list) {
+		mnl_attr_for_each_nested(el, list)
+		{
 			key = NULL;
-			mnl_attr_for_each_nested(a, el)
-				if (mnl_attr_get_type(a) == NFTA_SET_ELEM_KEY)
-					key = a;
+			mnl_attr_for_each_nested(
+				a, el) if (mnl_attr_get_type(a) ==
+					   NFTA_SET_ELEM_KEY) key = a;
 			if (!key || got >= r->n_set)
 				fail("set element");
 			v = mnl_attr_get_payload(key);

@@ -45,11 +45,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* libpcap reads from a FILE: its own copy of the bytes. */
 	if (io_pcapfile_open_mem(&lib, data, size, false, err, sizeof(err)) < 0)
 		lib = NULL;
-	if (io_pcapfile_open_mem(&walk, data, size, true, err, sizeof(err)) <
-	    0)
+	if (io_pcapfile_open_mem(&walk, data, size, true, err, sizeof(err)) < 0)
 		walk = NULL;
 	if (!lib != !walk) {
-		fprintf(stderr, "fuzz_pcapfile: one reader opens, not the other\n");
+		fprintf(stderr,
+			"fuzz_pcapfile: one reader opens, not the other\n");
 		abort();
 	}
 	for (n = 0; walk && n < MAX_FRAMES; n++) {

@@ -282,8 +282,7 @@ static void compile_big(void)
 	size_t n = 0;
 	int i;
 
-#define ADD(...) \
-	n += (size_t)snprintf(text + n, sizeof(text) - n, __VA_ARGS__)
+#define ADD(...) n += (size_t)snprintf(text + n, sizeof(text) - n, __VA_ARGS__)
 	for (i = 0; i < 24; i++) /* ports 20-43: one range */
 		ADD("rule t%d { match \"tcp dst port %d\"; drop }\n", i,
 		    20 + i);
@@ -292,7 +291,8 @@ static void compile_big(void)
 		    53 + 1000 * i);
 	for (i = 0; i < 4; i++) /* keyed through a load's protocol */
 		ADD("rule k%d { match \"tcp[13] & 2 != 0 and dst port %d\";"
-		    " drop }\n", i, 5000 + 7 * i);
+		    " drop }\n",
+		    i, 5000 + 7 * i);
 	ADD("rule ku { match \"dst port 6000 and udp[8] == 1\"; drop }\n");
 	ADD("rule i4 { match \"icmp\"; drop }\n");
 	ADD("rule v6 { match \"ip6\"; log }\n");

@@ -562,14 +562,15 @@ static size_t check_set(const struct nlmsghdr *const *m, uint32_t family,
 		struct nlmsghdr *mk = (struct nlmsghdr *)(uintptr_t)m[k];
 		uint32_t before = got;
 
-		assert_int_equal(m[k]->nlmsg_type,
-				 (NFNL_SUBSYS_NFTABLES << 8) |
-					 NFT_MSG_NEWSETELEM);
+		assert_int_equal(m[k]->nlmsg_type, (NFNL_SUBSYS_NFTABLES << 8) |
+							   NFT_MSG_NEWSETELEM);
 		/* By hand: libnftnl numbers the elements it writes 1, 2, ...
 		 * (the kernel reads any type) but parses only type 1. */
-		mnl_attr_for_each(a, mk, sizeof(struct nfgenmsg)) {
+		mnl_attr_for_each(a, mk, sizeof(struct nfgenmsg))
+		{
 			if (mnl_attr_get_type(a) == NFTA_SET_ELEM_LIST_SET_ID)
-				assert_int_equal(ntohl(mnl_attr_get_u32(a)), id);
+				assert_int_equal(ntohl(mnl_attr_get_u32(a)),
+						 id);
 			else if (mnl_attr_get_type(a) == NFTA_SET_ELEM_LIST_SET)
 				assert_string_equal(mnl_attr_get_str(a),
 						    "__set%d");
@@ -578,11 +579,12 @@ static size_t check_set(const struct nlmsghdr *const *m, uint32_t family,
 				list = a;
 		}
 		assert_non_null(list);
-		mnl_attr_for_each_nested(el, list) {
+		mnl_attr_for_each_nested(el, list)
+		{
 			key = NULL;
-			mnl_attr_for_each_nested(a, el)
-				if (mnl_attr_get_type(a) == NFTA_SET_ELEM_KEY)
-					key = a;
+			mnl_attr_for_each_nested(
+				a, el) if (mnl_attr_get_type(a) ==
+					   NFTA_SET_ELEM_KEY) key = a;
 			assert_non_null(key);
 			v = mnl_attr_get_payload(key);
 			assert_int_equal(mnl_attr_get_type(v), NFTA_DATA_VALUE);
@@ -605,7 +607,10 @@ static void test_sets(void **state)
 {
 	static uint8_t ports[130 * 2], a6[70 * 16], a4[3 * 4];
 	struct fw_rule in[3] = {
-		{ .match = FW_L4_DPORT, .proto = 6, .set = ports, .n_set = 130,
+		{ .match = FW_L4_DPORT,
+		  .proto = 6,
+		  .set = ports,
+		  .n_set = 130,
 		  .comment = "t1 and 129 more" },
 		{ .match = FW_IP6_DADDR, .set = a6, .n_set = 70 },
 		{ .match = FW_L4_PROTO, .proto = 1 },
@@ -646,18 +651,22 @@ static void test_sets(void **state)
 	assert_int_equal(n, 1 + 4 + 5 + 4 + 1 + 4 + 3 + 1);
 	k = 5;
 	k += check_set(&m[k], NFPROTO_NETDEV, 1, 2, 13, ports, 130);
-	check_rule(m[k++], "netdev riposte ingress\n" L4("06")
-		   "  [ payload load 2b @ transport header + 2 => reg 1 ]\n"
-		   "  [ lookup reg 1 set __set%d ]\n" DROP
-		   "  userdata = { \\x00\\x10t1 and 129 more\\x00 }");
+	check_rule(
+		m[k++],
+		"netdev riposte ingress\n" L4(
+			"06") "  [ payload load 2b @ transport header + 2 => reg 1 ]\n"
+			      "  [ lookup reg 1 set __set%d ]\n" DROP
+			      "  userdata = { \\x00\\x10t1 and 129 more\\x00 }");
 	k += check_set(&m[k], NFPROTO_NETDEV, 2, 16, 8, a6, 70);
-	check_rule(m[k++], "netdev riposte ingress\n" L3_IP6_NETDEV
+	check_rule(m[k++],
+		   "netdev riposte ingress\n" L3_IP6_NETDEV
 		   "  [ payload load 16b @ network header + 24 => reg 1 ]\n"
 		   "  [ lookup reg 1 set __set%d ]\n" DROP);
 	check_rule(m[k++], "netdev riposte ingress\n" L4("01") DROP);
 	k += 4; /* the inet table and chain */
 	k += check_set(&m[k], NFPROTO_INET, 3, 4, 7, a4, 3);
-	check_rule(m[k++], "inet riposte output\n" L3_IP4_INET
+	check_rule(m[k++],
+		   "inet riposte output\n" L3_IP4_INET
 		   "  [ payload load 4b @ network header + 12 => reg 1 ]\n"
 		   "  [ lookup reg 1 set __set%d ]\n" RST DROP);
 	assert_true(m[k - 1]->nlmsg_flags & NLM_F_ACK);
@@ -667,9 +676,9 @@ static void test_sets(void **state)
 	/* A protocol rule has no key to put in a set. */
 	in[2].set = ports;
 	in[2].n_set = 2;
-	assert_int_equal(fw_nft_build_batch(&s, "eth0", 1, buf8, sizeof(buf8),
-					    &len),
-			 -EINVAL);
+	assert_int_equal(
+		fw_nft_build_batch(&s, "eth0", 1, buf8, sizeof(buf8), &len),
+		-EINVAL);
 }
 
 int main(void)

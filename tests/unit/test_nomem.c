@@ -349,9 +349,9 @@ static void test_engine(void **state)
 
 static void test_sends(void **state)
 {
-	static const int errs[] = { ENOBUFS, 0, EIO, EINTR, 0, ENOBUFS,
-				    ENOBUFS, ENOBUFS, ENOBUFS, ENOBUFS,
-				    ENOBUFS, 0 };
+	static const int errs[] = { ENOBUFS, 0,	      EIO,     EINTR,
+				    0,	     ENOBUFS, ENOBUFS, ENOBUFS,
+				    ENOBUFS, ENOBUFS, ENOBUFS, 0 };
 	struct io_live_stats st;
 	struct iovec iov[10];
 	char buf[10][16];

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "engine/engine.h"
+#include "lang/lex.h"
 #include "narrate.h"
 #include "pkt/print.h"
 
@@ -216,25 +217,10 @@ static void arrow(struct narrator *n, bool in, const char *label)
 /* Up to PREVIEW bytes of b, quoted, C escapes for the unprintable. */
 static void preview(FILE *out, const uint8_t *b, size_t len)
 {
-	size_t i, m = len < PREVIEW ? len : PREVIEW;
+	size_t m = len < PREVIEW ? len : PREVIEW;
 
 	fputs(" \"", out);
-	for (i = 0; i < m; i++) {
-		uint8_t c = b[i];
-
-		if (c == '"' || c == '\\')
-			fprintf(out, "\\%c", c);
-		else if (c == '\r')
-			fputs("\\r", out);
-		else if (c == '\n')
-			fputs("\\n", out);
-		else if (c == '\t')
-			fputs("\\t", out);
-		else if (c >= 0x20 && c < 0x7f)
-			fputc(c, out);
-		else
-			fprintf(out, "\\x%02x", c);
-	}
+	lex_write_string(out, b, m);
 	fputs(len > m ? "\"..." : "\"", out);
 }
 

@@ -11,6 +11,7 @@
 
 #include "engine.h"
 #include "fw/spec.h"
+#include "lang/lex.h"
 
 static void print_addr(FILE *out, const struct ast_addr *a)
 {
@@ -48,23 +49,6 @@ static void print_host(FILE *out, const struct chost *h)
 	}
 }
 
-/* s as the rule file writes it: "...", with \", \\ and \xNN escapes. */
-static void print_string(FILE *out, const char *s)
-{
-	fputc('"', out);
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c == '"' || c == '\\')
-			fprintf(out, "\\%c", c);
-		else if (c < 0x20 || c == 0x7f)
-			fprintf(out, "\\x%02x", c);
-		else
-			fputc(c, out);
-	}
-	fputc('"', out);
-}
-
 void ruleset_print_rules(const struct ruleset *rs, FILE *out)
 {
 	static const char *const pol[] = { "open", "closed", "filtered",
@@ -79,8 +63,10 @@ void ruleset_print_rules(const struct ruleset *rs, FILE *out)
 			fprintf(out, "rule %s (line %u): ", r->name,
 				r->pos.line);
 			if (r->filter) {
-				fputs("match ", out);
-				print_string(out, r->filter);
+				fputs("match \"", out);
+				lex_write_string(out, r->filter,
+						 strlen(r->filter));
+				fputc('"', out);
 			} else {
 				fputs("match every frame", out);
 			}

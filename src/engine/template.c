@@ -5,7 +5,6 @@
  * then pkt_build computes what was not given).
  */
 #include <arpa/inet.h>
-#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -1415,16 +1414,7 @@ void expr_print(FILE *out, const struct ast_expr *e)
 		break;
 	case AST_STR:
 		fputc('"', out);
-		for (i = 0; i < e->len; i++) {
-			unsigned char c = e->str[i];
-
-			if (c == '"' || c == '\\')
-				fprintf(out, "\\%c", c);
-			else if (isprint(c))
-				fputc(c, out);
-			else
-				fprintf(out, "\\x%02x", c);
-		}
+		lex_write_string(out, e->str, e->len);
 		fputc('"', out);
 		break;
 	case AST_NAME:

@@ -111,6 +111,29 @@ int lex_hexval(int c)
 	return -1;
 }
 
+void lex_write_string(FILE *out, const void *s, size_t len)
+{
+	const unsigned char *b = s;
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		unsigned char c = b[i];
+
+		if (c == '"' || c == '\\')
+			fprintf(out, "\\%c", c);
+		else if (c == '\r')
+			fputs("\\r", out);
+		else if (c == '\n')
+			fputs("\\n", out);
+		else if (c == '\t')
+			fputs("\\t", out);
+		else if (c >= 0x20 && c < 0x7f)
+			fputc(c, out);
+		else
+			fprintf(out, "\\x%02x", c);
+	}
+}
+
 static void lex_number(struct lex *lx, struct lex_token *t)
 {
 	uint64_t v = 0;

@@ -16,6 +16,7 @@
 #define RIPOSTE_LANG_LEX_H
 
 #include <stddef.h>
+#include <stdio.h>
 #include <stdint.h>
 
 #define LEX_LINE_MAX 4096 /* bytes in one line */
@@ -55,6 +56,13 @@ void lex_init(struct lex *lx, const char *src, size_t len);
 
 /* The value of a hex digit, or -1. */
 int lex_hexval(int c);
+
+/*
+ * Writes len bytes of s as the rule language writes a string, without the
+ * quotes around it: \" \\ \r \n \t, \xNN for the other unprintable bytes,
+ * so that the lexer reads back the same bytes.
+ */
+void lex_write_string(FILE *out, const void *s, size_t len);
 
 /* Reads the next token. */
 void lex_next(struct lex *lx, struct lex_token *t);

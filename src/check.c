@@ -5,6 +5,7 @@
  * (with -d its BPF program, as tcpdump -d prints it) and the nftables
  * tables the live engine installs.  Errors: every one, then exit 2.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <stdarg.h>
@@ -48,6 +49,17 @@ struct ruleset *cmd_load_rules(const char *cmd, const char *path)
 	}
 	diag_cleanup(&d);
 	return rs;
+}
+
+int cmd_parse_u64(const char *s, uint64_t max, uint64_t *v)
+{
+	char *end;
+
+	if (!s || *s < '0' || *s > '9')
+		return -1;
+	errno = 0;
+	*v = strtoull(s, &end, 0);
+	return errno || *end || *v > max ? -1 : 0;
 }
 
 int cmd_usage_error(const char *cmd, void (*usage)(FILE *), const char *fmt,

@@ -51,15 +51,6 @@ void replay_usage(FILE *out)
 	      out);
 }
 
-static int parse_u64(const char *s, uint64_t *v)
-{
-	char *end;
-
-	errno = 0;
-	*v = strtoull(s, &end, 0);
-	return (errno || !*s || *end || *s == '-') ? -1 : 0;
-}
-
 static void print_replies(const struct engine_result *res, bool verbose);
 
 static void print_result(const struct engine_result *res, bool verbose)
@@ -349,7 +340,7 @@ int replay_main(int argc, char *argv[])
 			tmpl_fast_off = true;
 			break;
 		case 's':
-			if (parse_u64(optarg, &seed) < 0)
+			if (cmd_parse_u64(optarg, UINT64_MAX, &seed) < 0)
 				return cmd_usage_error("replay", replay_usage,
 						       "bad seed '%s'", optarg);
 			has_seed = true;

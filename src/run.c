@@ -458,12 +458,9 @@ static void on_stats(struct ev_loop *loop, ev_timer *w, int revents)
 
 static int parse_int(const char *s, long max, int *out)
 {
-	char *e;
-	long v;
+	uint64_t v;
 
-	errno = 0;
-	v = strtol(s, &e, 0);
-	if (errno || !*s || *e || v < 0 || v > max)
+	if (cmd_parse_u64(s, (uint64_t)max, &v) < 0)
 		return -1;
 	*out = (int)v;
 	return 0;
@@ -582,17 +579,12 @@ int run_main(int argc, char *argv[])
 		case O_NOFW:
 			cli.firewall = 0;
 			break;
-		case O_SEED: {
-			char *e;
-
-			errno = 0;
-			cli.seed = strtoull(optarg, &e, 0);
-			if (errno || !*optarg || *e || *optarg == '-')
+		case O_SEED:
+			if (cmd_parse_u64(optarg, UINT64_MAX, &cli.seed) < 0)
 				return cmd_usage_error("run", run_usage,
 						       "bad seed '%s'", optarg);
 			cli.has_seed = true;
 			break;
-		}
 		case O_SNAPLEN:
 			if (parse_int(optarg, CONF_SNAPLEN_MAX, &cli.snaplen) <
 				    0 ||

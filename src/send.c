@@ -134,6 +134,7 @@ struct send_iface {
 	const char *name;
 	unsigned flags; /* IFF_* */
 	unsigned short hatype; /* ARPHRD_* */
+	int ifindex;
 	uint8_t mac[6];
 	bool has4, has6, has6ll;
 	uint8_t ip4[4];
@@ -164,17 +165,6 @@ struct send_neigh {
 		uint8_t mac[6];
 	} e[SEND_NEIGH_MAX];
 };
-
-static int parse_num(const char *s, uint64_t max, uint64_t *v)
-{
-	char *end;
-
-	if (!s || *s < '0' || *s > '9')
-		return -1;
-	errno = 0;
-	*v = strtoull(s, &end, 10);
-	return errno || *end || *v > max ? -1 : 0;
-}
 
 /* ---- the template ---- */
 
@@ -403,7 +393,8 @@ static bool addrs_fill(struct send_tmpl *st, struct ast_tmpl *t,
 		const uint8_t *a;
 
 		if (is_layer(l, "Ether") && ifc) {
-			st->ether_dst_auto = i == 0 && !arg_find(l, "dst");
+			if (i == 0) /* Ether comes first or nowhere */
+				st->ether_dst_auto = !arg_find(l, "dst");
 			if (!arg_find(l, "src")) {
 				mac_str(ifc->mac, s, sizeof(s));
 				ok &= arg_add(&st->a, l, "src", s);
@@ -551,6 +542,7 @@ static int iface_lookup(const char *name, struct send_iface *ifc)
 			const struct sockaddr_ll *ll = (const void *)sa;
 
 			found = true;
+			ifc->ifindex = ll->sll_ifindex;
 			ifc->flags = i->ifa_flags;
 			ifc->hatype = ll->sll_hatype;
 			if (ll->sll_halen == 6)
@@ -625,7 +617,7 @@ static int tx_open(const struct send_iface *ifc)
 	}
 	memset(&sll, 0, sizeof(sll));
 	sll.sll_family = AF_PACKET;
-	sll.sll_ifindex = (int)if_nametoindex(ifc->name);
+	sll.sll_ifindex = ifc->ifindex;
 	if (!sll.sll_ifindex ||
 	    bind(fd, (struct sockaddr *)&sll, sizeof(sll)) < 0) {
 		fprintf(stderr, "riposte: send: cannot bind to %s: %s\n",
@@ -644,7 +636,7 @@ static int tx_open(const struct send_iface *ifc)
  * its MAC, a unicast one to the MAC that answers an ARP request or a
  * neighbour solicitation for it, or for the gateway the kernel's route
  * names when it is off the link (asked once, remembered); nobody
- * answering, or VLAN tags, an ARP frame or a routing header: to
+ * answering, or VLAN tags, or an ARP frame or no IP layer: to
  * ff:ff:ff:ff:ff:ff, as before.  Returns 0, or -1 after saying why.
  */
 static int ether_dst(const struct send_iface *ifc, struct send_tmpl *st,
@@ -656,7 +648,7 @@ static int ether_dst(const struct send_iface *ifc, struct send_tmpl *st,
 	uint8_t gw[16];
 	char a[INET6_ADDRSTRLEN], g[INET6_ADDRSTRLEN + 20] = "";
 	unsigned i;
-	int rc, ifindex = (int)if_nametoindex(ifc->name);
+	int rc;
 	bool v6;
 
 	if (!st->ether_dst_auto || len < PKT_ETH_LEN)
@@ -685,13 +677,13 @@ static int ether_dst(const struct send_iface *ifc, struct send_tmpl *st,
 	       16);
 	/* Off the link: the gateway's MAC, as the kernel's route says. */
 	ask = dst;
-	if (neigh_next_hop(ifindex, v6, dst, gw) == 1) {
+	if (neigh_next_hop(ifc->ifindex, v6, dst, gw) == 1) {
 		ask = gw;
 		inet_ntop(v6 ? AF_INET6 : AF_INET, dst, a, sizeof(a));
 		snprintf(g, sizeof(g), " (gateway to %s)", a);
 	}
 	inet_ntop(v6 ? AF_INET6 : AF_INET, ask, a, sizeof(a));
-	rc = neigh_resolve(ifindex, &self, v6, ask, SEND_NEIGH_MS, buf);
+	rc = neigh_resolve(ifc->ifindex, &self, v6, ask, SEND_NEIGH_MS, buf);
 	if (rc < 0) {
 		fprintf(stderr,
 			"riposte: send: asking for %s's MAC on %s: %s\n", a,
@@ -717,11 +709,6 @@ static int ether_dst(const struct send_iface *ifc, struct send_tmpl *st,
 }
 
 /* ---- answers ---- */
-
-static bool icmp4_error(uint8_t type)
-{
-	return type == 3 || type == 4 || type == 5 || type == 11 || type == 12;
-}
 
 /* Does the quote of ICMP error r hold frame s's transport header? */
 static bool quote_matches(const struct pkt *s, const struct pkt *r,
@@ -783,8 +770,8 @@ static bool answers(const struct pkt *s, const struct pkt *r)
 		if (!(r->has & PKT_L_IP) || memcmp(r->ip.dst, s->ip.src, 4))
 			return false;
 		/* An error may come from a router: the quote names s. */
-		if ((r->has & PKT_L_ICMP) && icmp4_error(r->icmp.type) &&
-		    !((s->has & PKT_L_ICMP) && icmp4_error(s->icmp.type)))
+		if ((r->has & PKT_L_ICMP) && pkt_icmp_is_error(r->icmp.type) &&
+		    !((s->has & PKT_L_ICMP) && pkt_icmp_is_error(s->icmp.type)))
 			return (r->has & PKT_L_IPERROR) &&
 			       !memcmp(r->iperror.src, s->ip.src, 4) &&
 			       !memcmp(r->iperror.dst, s->ip.dst, 4) &&
@@ -1236,7 +1223,7 @@ int send_main(int argc, char *argv[])
 			o.out = optarg;
 			break;
 		case 'c':
-			if (parse_num(optarg, SEND_COUNT_MAX, &v) < 0 || !v)
+			if (cmd_parse_u64(optarg, SEND_COUNT_MAX, &v) < 0 || !v)
 				return cmd_usage_error(
 					"send", send_usage,
 					"bad count '%s' (1 to %u)", optarg,
@@ -1244,7 +1231,7 @@ int send_main(int argc, char *argv[])
 			o.count = (unsigned long)v;
 			break;
 		case 'I':
-			if (parse_num(optarg, SEND_MS_MAX, &v) < 0)
+			if (cmd_parse_u64(optarg, SEND_MS_MAX, &v) < 0)
 				return cmd_usage_error(
 					"send", send_usage,
 					"bad interval '%s' (0 to %u ms)",
@@ -1258,7 +1245,7 @@ int send_main(int argc, char *argv[])
 			    argv[optind][0] >= '0' && argv[optind][0] <= '9')
 				optarg = argv[optind++];
 			if (optarg &&
-			    (parse_num(optarg, SEND_MS_MAX, &v) < 0 || !v))
+			    (cmd_parse_u64(optarg, SEND_MS_MAX, &v) < 0 || !v))
 				return cmd_usage_error(
 					"send", send_usage,
 					"bad timeout '%s' (1 to %u ms)", optarg,
@@ -1267,7 +1254,7 @@ int send_main(int argc, char *argv[])
 				o.wait_ms = (unsigned)v;
 			break;
 		case 's':
-			if (parse_num(optarg, UINT64_MAX, &o.seed) < 0)
+			if (cmd_parse_u64(optarg, UINT64_MAX, &o.seed) < 0)
 				return cmd_usage_error("send", send_usage,
 						       "bad seed '%s'", optarg);
 			has_seed = true;

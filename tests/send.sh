@@ -107,6 +107,10 @@ t "-c 3 seq=random: three frames, three seqs" sh -c \
 t "--seed 42 twice: the same seqs ($a)" test "$a" = "$b"
 t "--seed 43: other seqs" test "$a" != "$c"
 t "no --seed: a random seed" test "$a" != "$d"
+h=$(seqs --seed 0x2a)
+t "--seed 0x2a is 42, as run and replay read it" test "$a" = "$h"
+t "--seed ' 42': refused (a blank is no digit)" sh -c \
+	"! '$R' send -w '$tmp/x.pcap' --seed ' 42' 'IP(dst=\"192.0.2.1\")' 2>/dev/null"
 "$R" send -w "$tmp/i.pcap" -c 3 --interval 250 "$E/$IP4/$SYN"
 tcpdump -r "$tmp/i.pcap" -nn -tt 2>/dev/null | cut -d' ' -f1 > "$tmp/i.ts"
 t "-w --interval 250: time stamps 250 ms apart" sh -c \

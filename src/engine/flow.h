@@ -38,9 +38,9 @@ enum flow_state {
 	FLOW_CLOSING, /* both FINs sent, ours not acknowledged */
 	FLOW_LAST_ACK, /* the peer's FIN, then ours: its ACK awaited */
 	/*
-	 * Never a flow's state, only told (-v): riposte forgets a connection
-	 * when TIME-WAIT would start, and its FIN-WAIT is FIN-WAIT-1 until
-	 * FLOW_F_FIN_ACKED, FIN-WAIT-2 after.
+	 * A flow's state only for the moment before it is forgotten, so
+	 * that -v tells it: riposte keeps no TIME-WAIT.  (Its FIN-WAIT is
+	 * FIN-WAIT-1 until FLOW_F_FIN_ACKED, FIN-WAIT-2 after.)
 	 */
 	FLOW_TIME_WAIT,
 };

@@ -17,7 +17,7 @@
  */
 #include "pkt.h"
 
-static bool icmp_is_error(uint8_t type)
+bool pkt_icmp_is_error(uint8_t type)
 {
 	return type == 3 || type == 4 || type == 5 || type == 11 || type == 12;
 }
@@ -133,7 +133,7 @@ enum pkt_verdict pkt_icmp_parse(struct pkt_rd *r, struct pkt *p)
 	if (!pkt_rd_ok(r))
 		return pkt_fail(p, r, PKT_TRUNCATED, "truncated icmp header");
 	p->has |= PKT_L_ICMP;
-	if (icmp_is_error(ic->type))
+	if (pkt_icmp_is_error(ic->type))
 		pkt_quote_parse(r, p, false);
 	return PKT_OK;
 }

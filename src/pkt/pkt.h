@@ -433,6 +433,9 @@ int pkt_tcp_opt_add(struct pkt_tcp *t, uint8_t kind, const uint8_t *data,
  */
 bool pkt_icmp6_has_word(uint8_t type);
 
+/* ICMP types that are errors and quote a datagram (RFC 792, 1122). */
+bool pkt_icmp_is_error(uint8_t type);
+
 /* ND option walk of len bytes into icmp6; NULL or a reason. */
 const char *pkt_ndopt_parse(struct pkt_rd *r, struct pkt_icmp6 *icmp6);
 

@@ -51,9 +51,9 @@ void replay_usage(FILE *out)
 	      out);
 }
 
-static void print_replies(const struct engine_result *res, bool verbose);
+static void print_replies(const struct engine_result *res);
 
-static void print_result(const struct engine_result *res, bool verbose)
+static void print_result(const struct engine_result *res)
 {
 	if (!res->rule) {
 		printf("       no rule%s\n",
@@ -72,7 +72,7 @@ static void print_result(const struct engine_result *res, bool verbose)
 		printf(": %s%s%s", engine_drop_name(res->drop),
 		       res->why ? ": " : "", res->why ? res->why : "");
 	fputc('\n', stdout);
-	print_replies(res, verbose);
+	print_replies(res);
 }
 
 static int write_replies(struct io_pcapfile_writer *w,
@@ -92,7 +92,7 @@ static int write_replies(struct io_pcapfile_writer *w,
 	return 0;
 }
 
-static void print_replies(const struct engine_result *res, bool verbose)
+static void print_replies(const struct engine_result *res)
 {
 	static struct pkt rp;
 	unsigned i;
@@ -102,8 +102,6 @@ static void print_replies(const struct engine_result *res, bool verbose)
 		fputs("       > ", stdout);
 		pkt_print_line(stdout, &rp);
 		fputc('\n', stdout);
-		if (verbose)
-			pkt_print_tree(stdout, &rp);
 	}
 }
 
@@ -139,7 +137,7 @@ static int run_timers(struct engine *e, struct engine_result *res,
 				printf("   - %02d:%02d:%02d.%06ld timers\n",
 				       tm.tm_hour, tm.tm_min, tm.tm_sec,
 				       ts.tv_nsec / 1000);
-				print_replies(res, false);
+				print_replies(res);
 			}
 			if (w && write_replies(w, res, &ts) < 0)
 				return -1;
@@ -232,8 +230,11 @@ static int replay_file(struct ruleset *rs, const char *in, const char *out,
 	clock_gettime(CLOCK_MONOTONIC, &pg.start);
 	pg.last = pg.start;
 	while ((rc = io_pcapfile_next(f, &fr, err, sizeof(err))) > 0) {
-		uint64_t us = (uint64_t)fr.ts.tv_sec * 1000000u +
-			      (uint64_t)fr.ts.tv_nsec / 1000u;
+		/* Before 1970 (libpcap reads signed fields): as at 1970. */
+		uint64_t us = fr.ts.tv_sec < 0 || fr.ts.tv_nsec < 0 ?
+				      0 :
+				      (uint64_t)fr.ts.tv_sec * 1000000u +
+					      (uint64_t)fr.ts.tv_nsec / 1000u;
 
 		n++;
 		/*
@@ -257,7 +258,7 @@ static int replay_file(struct ruleset *rs, const char *in, const char *out,
 			show_print_stamp(stdout, n, &fr.ts);
 			pkt_print_line(stdout, &res.req);
 			fputc('\n', stdout);
-			print_result(&res, false);
+			print_result(&res);
 		}
 		if (w && write_replies(w, &res, &fr.ts) < 0) {
 			fprintf(stderr, "riposte: replay: cannot write %s\n",

@@ -88,14 +88,6 @@ static void paint(struct narrator *n, const char *c)
 		fputs(c, n->out);
 }
 
-static bool same_key(const struct flow_key *a, const struct flow_key *b)
-{
-	return a->family == b->family && a->peer_port == b->peer_port &&
-	       a->our_port == b->our_port &&
-	       memcmp(a->peer, b->peer, 16) == 0 &&
-	       memcmp(a->us, b->us, 16) == 0;
-}
-
 static uint32_t key_hash(const struct flow_key *k)
 {
 	uint32_t h = 2166136261u;
@@ -118,7 +110,7 @@ static struct conv *conv_of(struct narrator *n, const struct flow_key *k,
 	*fresh = false;
 	for (i = 0; i < PROBES; i++) {
 		c = &n->conv[(h + i) % CONVS];
-		if (c->k.family && same_key(&c->k, k)) {
+		if (c->k.family && flow_key_eq(&c->k, k)) {
 			c->used = ++n->clock;
 			return c;
 		}

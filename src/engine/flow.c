@@ -30,7 +30,7 @@ static uint32_t key_hash(const struct flow_table *t, const struct flow_key *k)
 	return (uint32_t)h;
 }
 
-static bool key_eq(const struct flow_key *a, const struct flow_key *b)
+bool flow_key_eq(const struct flow_key *a, const struct flow_key *b)
 {
 	return a->peer_port == b->peer_port && a->our_port == b->our_port &&
 	       a->family == b->family && !memcmp(a->peer, b->peer, 16) &&
@@ -112,7 +112,7 @@ struct flow *flow_lookup(struct flow_table *t, const struct flow_key *k)
 	 */
 	h = key_hash(t, k);
 	for (i = t->bucket[h & (t->n_buckets - 1)]; i; i = t->next[i - 1])
-		if (t->fhash[i - 1] == h && key_eq(&t->f[i - 1].k, k))
+		if (t->fhash[i - 1] == h && flow_key_eq(&t->f[i - 1].k, k))
 			return &t->f[i - 1];
 	return NULL;
 }

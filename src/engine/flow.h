@@ -173,6 +173,9 @@ struct flow_table {
 #define FLOW_WHEEL_MS 4 /* one slot: 16 s a turn */
 
 /* A table of max flows (at most 2^30); 0, -EINVAL or -ENOMEM. */
+/* The same connection: family, addresses and ports. */
+bool flow_key_eq(const struct flow_key *a, const struct flow_key *b);
+
 int flow_table_init(struct flow_table *t, uint32_t max, uint64_t key);
 void flow_table_cleanup(struct flow_table *t);
 
